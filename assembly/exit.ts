@@ -1,0 +1,45 @@
+// exit.ts — the exit record: how run() tells the host why it stopped, without a call per field.
+import {
+  EXIT_ADDR, EXIT_DATA, EXIT_KIND, EXIT_MSG, EXIT_MSG_LEN, EXIT_MSG_MAX, EXIT_PC, EXIT_SIZE,
+  EXIT_INTERNAL_ERROR, EXIT_NONE,
+} from "./layout";
+
+/** Why the current instruction stopped early: nothing, a trap was taken, or the VCPU must exit. */
+export const STOP_NONE: i32 = 0;
+export const STOP_TRAP: i32 = 1;
+export const STOP_EXIT: i32 = 2;
+export let stop: i32 = STOP_NONE;
+export let exitKind: i32 = EXIT_NONE;
+
+/** An MMIO read waiting for setData(): destination register and load funct3 (width, sign). */
+export let pendingRd: u32 = 0;
+export let pendingFunct3: u32 = 0;
+export let pendingRead: bool = false;
+
+export function requestExit(kind: i32, gpa: u64, size: u32, data: u64, atPc: u64): void {
+  store<u32>(EXIT_KIND, kind);
+  store<u32>(EXIT_SIZE, size);
+  store<u64>(EXIT_ADDR, gpa);
+  store<u64>(EXIT_DATA, data);
+  store<u64>(EXIT_PC, atPc);
+  exitKind = kind;
+  stop = STOP_EXIT;
+}
+
+export function setPendingRead(rd: u32, funct3: u32): void {
+  pendingRd = rd;
+  pendingFunct3 = funct3;
+  pendingRead = true;
+}
+
+export function clearPendingRead(): void {
+  pendingRead = false;
+}
+
+/** Stop with an internal error; the message is copied into the exit record as ASCII. */
+export function internalError(msg: string, atPc: u64): void {
+  const n = min(<u32>msg.length, EXIT_MSG_MAX);
+  for (let i: u32 = 0; i < n; i++) store<u8>(EXIT_MSG + i, <u8>msg.charCodeAt(i));
+  store<u32>(EXIT_MSG_LEN, n);
+  requestExit(EXIT_INTERNAL_ERROR, 0, 0, 0, atPc);
+}

@@ -1,0 +1,88 @@
+// clint.ts — the in-core CLINT (SiFive/ACLINT layout): msip, mtimecmp and mtime, handled without an exit.
+//
+// mtime ticks at 10 MHz. In the deterministic clock it is derived from retired instructions
+// (insnsPerTick instructions per tick), so runs reproduce exactly; in the real-time clock the
+// host re-anchors it to the wall clock on every run() entry (setMtime), and in between it
+// advances with retired instructions so a tight guest loop still sees time move.
+import { currentInstret, mipLines } from "../cpu/state";
+import { MIP_MSIP, MIP_MTIP } from "../cpu/csrs";
+
+export const CLINT_BASE: u64 = 0x0200_0000;
+export const CLINT_SIZE: u64 = 0x10000;
+const CLINT_MSIP: u32 = 0x0;
+const CLINT_MTIMECMP: u32 = 0x4000;
+const CLINT_MTIME: u32 = 0xbff8;
+
+export let mtimecmp: u64 = -1;
+let mtimeOffset: u64 = 0;
+let insnsPerTick: u64 = 10;
+
+export function clintReset(): void {
+  mtimecmp = -1;
+  mtimeOffset = 0;
+  mipLines &= ~(MIP_MSIP | MIP_MTIP);
+}
+
+export function setInsnsPerTick(n: u32): void {
+  const now = mtime();
+  insnsPerTick = n == 0 ? 1 : <u64>n;
+  setMtime(now);
+}
+
+@inline export function mtime(): u64 {
+  return mtimeOffset + currentInstret() / insnsPerTick;
+}
+
+export function setMtime(value: u64): void {
+  mtimeOffset = value - currentInstret() / insnsPerTick;
+  updateTimerLine();
+}
+
+/** Recompute MTIP from mtime and mtimecmp (called at chunk boundaries and on writes). */
+export function updateTimerLine(): void {
+  if (mtime() >= mtimecmp) mipLines |= MIP_MTIP;
+  else mipLines &= ~MIP_MTIP;
+}
+
+/** Read `size` bytes at `offset`; returns false for an offset/size the CLINT does not decode. */
+export function clintRead(offset: u32, size: u32): u64 {
+  let value: u64 = 0;
+  let base: u32 = 0;
+  if (offset < 4) {
+    value = (mipLines & MIP_MSIP) != 0 ? 1 : 0;
+    base = CLINT_MSIP;
+  } else if (offset >= CLINT_MTIMECMP && offset < CLINT_MTIMECMP + 8) {
+    value = mtimecmp;
+    base = CLINT_MTIMECMP;
+  } else if (offset >= CLINT_MTIME && offset < CLINT_MTIME + 8) {
+    value = mtime();
+    base = CLINT_MTIME;
+  } else {
+    return 0; // other hart slots and reserved space read as zero
+  }
+  const shift = <u64>((offset - base) << 3);
+  value >>= shift;
+  return size >= 8 ? value : value & ((<u64>1 << (<u64>size << 3)) - 1);
+}
+
+export function clintWrite(offset: u32, size: u32, data: u64): void {
+  if (offset < 4) {
+    if (offset == 0) {
+      if ((data & 1) != 0) mipLines |= MIP_MSIP;
+      else mipLines &= ~MIP_MSIP;
+    }
+  } else if (offset >= CLINT_MTIMECMP && offset < CLINT_MTIMECMP + 8) {
+    mtimecmp = merge(mtimecmp, offset - CLINT_MTIMECMP, size, data);
+    updateTimerLine();
+  } else if (offset >= CLINT_MTIME && offset < CLINT_MTIME + 8) {
+    setMtime(merge(mtime(), offset - CLINT_MTIME, size, data));
+  }
+}
+
+/** Replace `size` bytes at byte offset `at` of a 64-bit register (for 32-bit halves). */
+function merge(old: u64, at: u32, size: u32, data: u64): u64 {
+  if (size >= 8) return data;
+  const shift = <u64>(at << 3);
+  const mask = ((<u64>1 << (<u64>size << 3)) - 1) << shift;
+  return (old & ~mask) | ((data << shift) & mask);
+}

@@ -1,0 +1,50 @@
+// core.ts — the typed surface of the compiled Wasm core (assembly/index.ts exports) and its instantiation.
+//
+// The core imports its memory: the host creates one fixed-size WebAssembly.Memory so that every
+// view of guest RAM stays valid for the life of the VM (the memory never grows).
+import { instantiate } from "@assemblyscript/loader";
+import { RAM_MAX, RAM_OFFSET } from "./abi.js";
+
+/** Functions exported by build/wasmvisor.wasm. 64-bit values cross as bigint. */
+export interface CoreExports {
+  init(ramBytes: number): void;
+  resetCpu(pc: bigint): void;
+  run(budget: number): number;
+  setData(value: bigint): void;
+  getPc(): bigint;
+  setPc(pc: bigint): void;
+  getPriv(): number;
+  setPriv(priv: number): void;
+  getCsr(csr: number): bigint;
+  setCsr(csr: number, value: bigint): void;
+  getInstret(): bigint;
+  setTohost(tohostGpa: bigint, fromhostGpa: bigint): void;
+  setSbiEnabled(on: number): void;
+  setIrq(line: number, level: number): void;
+  getMtime(): bigint;
+  setMtime(value: bigint): void;
+  setClockDivider(insnsPerTick: number): void;
+  nextTimerDeadline(): bigint;
+  flushTlb(): void;
+}
+
+export const WASM_PAGE = 65536;
+
+/** Instantiate the core over a fresh memory holding `ramBytes` of guest RAM. */
+export async function instantiateCore(
+  module: WebAssembly.Module,
+  ramBytes: number,
+): Promise<{ exports: CoreExports; memory: WebAssembly.Memory }> {
+  if (!Number.isInteger(ramBytes) || ramBytes <= 0 || ramBytes % 4096 !== 0) {
+    throw new RangeError(`RAM size ${ramBytes} must be a positive multiple of 4096 bytes`);
+  }
+  if (BigInt(ramBytes) > RAM_MAX) {
+    throw new RangeError(`RAM size ${ramBytes} exceeds the maximum of ${RAM_MAX} bytes`);
+  }
+  const pages = Math.ceil((RAM_OFFSET + ramBytes) / WASM_PAGE);
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const instance = await instantiate<Record<string, unknown>>(module, { env: { memory } });
+  const exports = instance.exports as unknown as CoreExports;
+  exports.init(ramBytes);
+  return { exports, memory };
+}

@@ -1,0 +1,108 @@
+// vcpu.ts — Vcpu: the KVM-style handle on the Wasm core. `run()` returns an exit; the host handles it and resumes.
+//
+// Exit details are read from the exit record in linear memory through one DataView (no call
+// per field), as KVM's `kvm_run` page is read after KVM_RUN returns.
+import {
+  EXIT_ADDR,
+  EXIT_DATA,
+  EXIT_INSNS,
+  EXIT_MSG,
+  EXIT_MSG_LEN,
+  EXIT_MSG_MAX,
+  EXIT_PC,
+  EXIT_SIZE,
+  ExitKind,
+  REGS,
+} from "./abi.js";
+import { instantiateCore, type CoreExports } from "./core.js";
+import { GuestMemory } from "./memory.js";
+
+/** Privilege modes as encoded in mstatus.MPP. */
+export enum Priv {
+  User = 0,
+  Supervisor = 1,
+  Machine = 3,
+}
+
+export class Vcpu {
+  readonly guest: GuestMemory;
+  private readonly state: DataView;
+
+  private constructor(
+    readonly core: CoreExports,
+    readonly memory: WebAssembly.Memory,
+    ramBytes: number,
+  ) {
+    this.guest = new GuestMemory(memory, ramBytes);
+    this.state = new DataView(memory.buffer);
+  }
+
+  /** Create a VCPU with `ramBytes` of guest RAM from a compiled core module. */
+  static async create(module: WebAssembly.Module, ramBytes: number): Promise<Vcpu> {
+    const { exports, memory } = await instantiateCore(module, ramBytes);
+    return new Vcpu(exports, memory, ramBytes);
+  }
+
+  /** Reset to M-mode at `pc` with all registers and CSRs at their reset values. */
+  reset(pc: bigint): void {
+    this.core.resetCpu(pc);
+  }
+
+  /** Run until an exit or until `budgetInsns` instructions retire (at most 2^31-1). */
+  run(budgetInsns: number): ExitKind {
+    return this.core.run(budgetInsns) as ExitKind;
+  }
+
+  /** Complete an MmioRead exit: the loaded value lands in the destination register on re-entry. */
+  setData(value: bigint): void {
+    this.core.setData(value);
+  }
+
+  // ---- the exit record ----
+  get exitSize(): number {
+    return this.state.getUint32(EXIT_SIZE, true);
+  }
+  get exitAddress(): bigint {
+    return this.state.getBigUint64(EXIT_ADDR, true);
+  }
+  get exitData(): bigint {
+    return this.state.getBigUint64(EXIT_DATA, true);
+  }
+  get exitPc(): bigint {
+    return this.state.getBigUint64(EXIT_PC, true);
+  }
+  /** Instructions retired by the last run() call. */
+  get exitInsns(): number {
+    return Number(this.state.getBigUint64(EXIT_INSNS, true));
+  }
+  get exitMessage(): string {
+    const len = Math.min(this.state.getUint32(EXIT_MSG_LEN, true), EXIT_MSG_MAX);
+    return new TextDecoder().decode(new Uint8Array(this.memory.buffer, EXIT_MSG, len));
+  }
+
+  // ---- architectural state ----
+  get pc(): bigint {
+    return this.core.getPc();
+  }
+  set pc(v: bigint) {
+    this.core.setPc(v);
+  }
+  get priv(): Priv {
+    return this.core.getPriv() as Priv;
+  }
+  get instret(): bigint {
+    return this.core.getInstret();
+  }
+  getReg(i: number): bigint {
+    return i === 0 ? 0n : this.state.getBigUint64(REGS + i * 8, true);
+  }
+  setReg(i: number, v: bigint): void {
+    if (i !== 0) this.state.setBigUint64(REGS + i * 8, BigInt.asUintN(64, v), true);
+  }
+  getCsr(csr: number): bigint {
+    return this.core.getCsr(csr);
+  }
+  setCsr(csr: number, v: bigint): void {
+    this.core.setCsr(csr, BigInt.asUintN(64, v));
+  }
+}
