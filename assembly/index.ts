@@ -1,5 +1,7 @@
 // index.ts — the Wasm core's exports: the only surface the TypeScript host sees (typed in host/core.ts).
-import { RAM_MAX } from "./layout";
+import { EXIT_KIND, EXIT_MMIO_READ, EXIT_MMIO_WRITE, EXIT_PC, EXIT_VA, RAM_MAX } from "./layout";
+import { CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS } from "./cpu/csrs";
+import { trapFromDecoder } from "./cpu/trap";
 import { getX, instret, mipLines, pc, priv, ramSize, sbiEnabled, setX, tohostGpa, fromhostGpa } from "./cpu/state";
 import { csrRead, csrWrite } from "./cpu/csr";
 import { flushTlb as flushAll, updateTlbBases } from "./cpu/mmu";
@@ -107,4 +109,16 @@ export function flushTlb(): void {
 
 export function getMipLines(): u64 {
   return mipLines;
+}
+
+/**
+ * Turn the MMIO exit just returned into a guest access fault (the bus policy for an access
+ * that hit no device): the instruction is abandoned and the trap is taken on re-entry.
+ */
+export function faultLastAccess(): void {
+  const kind = <i32>load<u32>(EXIT_KIND);
+  if (kind != EXIT_MMIO_READ && kind != EXIT_MMIO_WRITE) return;
+  clearPendingRead();
+  pc = load<u64>(EXIT_PC);
+  trapFromDecoder(kind == EXIT_MMIO_READ ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, load<u64>(EXIT_VA));
 }

@@ -28,8 +28,9 @@ export const EXIT_ADDR: u32 = EXIT_BASE + 8; // u64: guest physical address of t
 export const EXIT_DATA: u32 = EXIT_BASE + 16; // u64: store data / halt code / tohost value
 export const EXIT_PC: u32 = EXIT_BASE + 24; // u64: pc of the instruction that exited
 export const EXIT_INSNS: u32 = EXIT_BASE + 32; // u64: instructions retired in this run() call
-export const EXIT_MSG_LEN: u32 = EXIT_BASE + 40; // u32: length of the internal-error message
-export const EXIT_MSG: u32 = EXIT_BASE + 48; // ASCII bytes, up to EXIT_MSG_MAX
+export const EXIT_VA: u32 = EXIT_BASE + 40; // u64: guest virtual address of the access
+export const EXIT_MSG_LEN: u32 = EXIT_BASE + 48; // u32: length of the internal-error message
+export const EXIT_MSG: u32 = EXIT_BASE + 56; // ASCII bytes, up to EXIT_MSG_MAX
 export const EXIT_MSG_MAX: u32 = 200;
 
 export const TLB_BASE: u32 = 0x2000;

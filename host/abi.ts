@@ -13,8 +13,9 @@ export const EXIT_ADDR = EXIT_BASE + 8;
 export const EXIT_DATA = EXIT_BASE + 16;
 export const EXIT_PC = EXIT_BASE + 24;
 export const EXIT_INSNS = EXIT_BASE + 32;
-export const EXIT_MSG_LEN = EXIT_BASE + 40;
-export const EXIT_MSG = EXIT_BASE + 48;
+export const EXIT_VA = EXIT_BASE + 40;
+export const EXIT_MSG_LEN = EXIT_BASE + 48;
+export const EXIT_MSG = EXIT_BASE + 56;
 export const EXIT_MSG_MAX = 200;
 
 export const TLB_BASE = 0x2000;

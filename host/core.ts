@@ -26,6 +26,11 @@ export interface CoreExports {
   setClockDivider(insnsPerTick: number): void;
   nextTimerDeadline(): bigint;
   flushTlb(): void;
+  getReg(r: number): bigint;
+  setReg(r: number, value: bigint): void;
+  getMipLines(): bigint;
+  /** Turn the MMIO exit just returned into a guest load/store access fault. */
+  faultLastAccess(): void;
 }
 
 export const WASM_PAGE = 65536;

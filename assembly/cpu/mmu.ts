@@ -7,15 +7,17 @@
 // The TLB has a set per privilege level (U, S, M) and per access type (load, store, fetch), so a
 // U<->S transition needs no flush. Entries map only RAM pages; a store entry exists only when the
 // PTE's D bit is set, so the first store to a clean page walks and sets D.
-import { RAM_BASE, RAM_OFFSET, TLB_BASE, EXIT_MMIO_READ, EXIT_MMIO_WRITE, EXIT_HALTED, EXIT_TOHOST } from "../layout";
+import {
+  EXIT_HALTED, EXIT_MMIO_READ, EXIT_MMIO_WRITE, EXIT_TOHOST, EXIT_VA, RAM_BASE, RAM_OFFSET, TLB_BASE,
+} from "../layout";
 import {
   CAUSE_FETCH_ACCESS, CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_ACCESS, CAUSE_LOAD_PAGE_FAULT,
   CAUSE_STORE_ACCESS, CAUSE_STORE_PAGE_FAULT, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV,
   MSTATUS_MXR, MSTATUS_SUM, PRIV_M, PRIV_S, PRIV_U,
 } from "./csrs";
-import { fromhostGpa, mstatus, pc, priv, ramSize, satp, tohostGpa } from "./state";
+import { mstatus, pc, priv, ramSize, satp, tohostGpa } from "./state";
 import { raiseException } from "./trap";
-import { requestExit, stop, STOP_NONE } from "../exit";
+import { requestExit, setPendingRead } from "../exit";
 import { CLINT_BASE, CLINT_SIZE, clintRead, clintWrite } from "../irq/clint";
 import { PLIC_BASE, PLIC_SIZE, plicRead, plicWrite } from "../irq/plic";
 
@@ -47,7 +49,7 @@ const PTE_D: u64 = 1 << 7;
 const PPN_MASK: u64 = (<u64>1 << 44) - 1;
 const SATP_MODE_SV39: u64 = 8;
 
-/** Set to a failing address when a translation raised a fault (read by callers that need it). */
+/** Set when the last translate() raised a fault. */
 let translateFailed: bool = false;
 
 @inline function setIndex(p: u32): u32 {
@@ -180,13 +182,9 @@ export function loadSlow(va: u64, size: u32, rd: u32, funct3: u32): u64 {
   if (pa - PLIC_BASE < PLIC_SIZE) return plicRead(<u32>(pa - PLIC_BASE), size);
   // A host device: exit; setData() completes the load into rd on re-entry.
   requestExit(EXIT_MMIO_READ, pa, size, 0, pc);
-  setPendingReadFor(rd, funct3);
-  return 0;
-}
-
-import { setPendingRead } from "../exit";
-@inline function setPendingReadFor(rd: u32, funct3: u32): void {
+  store<u64>(EXIT_VA, va);
   setPendingRead(rd, funct3);
+  return 0;
 }
 
 @inline function loadRam(linear: u32, size: u32): u64 {
@@ -244,6 +242,7 @@ export function storeSlow(va: u64, size: u32, value: u64): void {
   }
   const mask: u64 = size >= 8 ? <u64>-1 : (<u64>1 << (<u64>size << 3)) - 1;
   requestExit(EXIT_MMIO_WRITE, pa, size, value & mask, pc);
+  store<u64>(EXIT_VA, va);
 }
 
 @inline function storeRam(linear: u32, size: u32, value: u64): void {
@@ -339,9 +338,3 @@ export function translateAtomic(va: u64, access: u32): u64 {
 export function lastTranslateFailed(): bool {
   return translateFailed;
 }
-
-export function noStop(): bool {
-  return stop == STOP_NONE;
-}
-
-export { fromhostGpa };
