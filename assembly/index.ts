@@ -8,7 +8,7 @@ import { flushTlb as flushAll, updateTlbBases } from "./cpu/mmu";
 import { resetCpu as reset } from "./cpu/reset";
 import { run as runInterpreter, extendLoad } from "./cpu/execute";
 import { clearPendingRead, pendingFunct3, pendingRd, pendingRead } from "./exit";
-import { mtime, mtimecmp, setInsnsPerTick, setMtime as setTime } from "./irq/clint";
+import { mtime, nextDeadline, setInsnsPerTick, setMtime as setTime } from "./irq/clint";
 import { plicSetIrq } from "./irq/plic";
 
 export function init(ramBytes: u32): void {
@@ -100,7 +100,7 @@ export function setClockDivider(insnsPerTick: i32): void {
 
 /** The earliest mtime at which a timer interrupt can fire (for the host's WFI sleep). */
 export function nextTimerDeadline(): u64 {
-  return mtimecmp;
+  return nextDeadline();
 }
 
 export function flushTlb(): void {

@@ -6,7 +6,7 @@ import {
   CSR_MIDELEG, CSR_MIE, CSR_MIMPID, CSR_MINSTRET, CSR_MIP, CSR_MISA, CSR_MSCRATCH, CSR_MSECCFG,
   CSR_MSTATUS, CSR_MTVAL, CSR_MTVEC, CSR_MVENDORID, CSR_PMPADDR0, CSR_PMPADDR63, CSR_PMPCFG0,
   CSR_PMPCFG15, CSR_SATP, CSR_SCAUSE, CSR_SCOUNTEREN, CSR_SENVCFG, CSR_SEPC, CSR_SIE, CSR_SIP,
-  CSR_SSCRATCH, CSR_SSTATUS, CSR_STVAL, CSR_STVEC, CSR_TIME, MEDELEG_WRITABLE, MIDELEG_WRITABLE,
+  CSR_SSCRATCH, CSR_SSTATUS, CSR_STIMECMP, CSR_STVAL, CSR_STVEC, CSR_TIME, MENVCFG_STCE, MEDELEG_WRITABLE, MIDELEG_WRITABLE,
   MIE_WRITABLE, MIP_SEIP, MIP_SSIP, MIP_STIP, MSTATUS_FS, MSTATUS_MPP, MSTATUS_MXR, MSTATUS_SD,
   MSTATUS_SUM, MSTATUS_TVM, MSTATUS_WRITABLE, MSTATUS_XLEN_FIELDS, PRIV_M, PRIV_S, PRIV_U,
   SSTATUS_VIEW, SSTATUS_WRITABLE,
@@ -14,10 +14,10 @@ import {
 import {
   chunkLeft, currentInstret, mcause, mcounteren, mcountinhibit, medeleg, menvcfg, mepc, mideleg,
   mie, mip, mipSoft, misa, mscratch, mstatus, mtval, mtvec, priv, satp, scause, scounteren,
-  senvcfg, sepc, sscratch, stval, stvec,
+  senvcfg, sepc, sscratch, stimecmp, stval, stvec,
 } from "./state";
 import { flushTlb, updateTlbBases } from "./mmu";
-import { mtime } from "../irq/clint";
+import { mtime, supervisorTimerActive, updateTimerLine } from "../irq/clint";
 
 /** Set by csrRead/csrWrite when the CSR does not exist. */
 export let csrMissing: bool = false;
@@ -55,6 +55,10 @@ export function csrAllowed(csr: u32, isWrite: bool): bool {
     if (priv == PRIV_U && (scounteren & bit) == 0) return false;
   }
   if (csr == CSR_SATP && priv == PRIV_S && (mstatus & MSTATUS_TVM) != 0) return false;
+  if (csr == CSR_STIMECMP && priv < PRIV_M) {
+    // Sstc: S-mode may use stimecmp only when M-mode enabled it and the time counter.
+    if ((menvcfg & MENVCFG_STCE) == 0 || (mcounteren & 2) == 0) return false;
+  }
   return true;
 }
 
@@ -72,6 +76,7 @@ export function csrRead(csr: u32): u64 {
     case CSR_STVAL: return stval;
     case CSR_SIP: return mip() & mideleg;
     case CSR_SATP: return satp;
+    case CSR_STIMECMP: return stimecmp;
     case CSR_MSTATUS: return withSd(mstatus);
     case CSR_MISA: return misa;
     case CSR_MEDELEG: return medeleg;
@@ -152,14 +157,26 @@ export function csrWrite(csr: u32, v: u64): void {
     case CSR_MIE: mie = v & MIE_WRITABLE; chunkLeft = 0; return;
     case CSR_MTVEC: mtvec = legalTvec(v, mtvec); return;
     case CSR_MCOUNTEREN: mcounteren = v & 0xffffffff; return;
-    case CSR_MENVCFG: menvcfg = v & 1; return;
+    case CSR_MENVCFG: {
+      menvcfg = v & (1 | MENVCFG_STCE);
+      updateTimerLine();
+      chunkLeft = 0;
+      return;
+    }
+    case CSR_STIMECMP: {
+      stimecmp = v;
+      updateTimerLine();
+      chunkLeft = 0;
+      return;
+    }
     case CSR_MCOUNTINHIBIT: mcountinhibit = v & 0xfffffffd; return;
     case CSR_MSCRATCH: mscratch = v; return;
     case CSR_MEPC: mepc = v & ~<u64>1; return;
     case CSR_MCAUSE: mcause = v; return;
     case CSR_MTVAL: mtval = v; return;
     case CSR_MIP: {
-      const writable = MIP_SSIP | MIP_STIP | MIP_SEIP;
+      // Under Sstc (or the built-in SBI) STIP follows stimecmp and is read-only.
+      const writable = MIP_SSIP | MIP_SEIP | (supervisorTimerActive() ? 0 : MIP_STIP);
       mipSoft = (mipSoft & ~writable) | (v & writable);
       chunkLeft = 0;
       return;

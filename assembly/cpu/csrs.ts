@@ -88,6 +88,9 @@ export const SSTATUS_VIEW: u64 =
 export const SSTATUS_WRITABLE: u64 =
   MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR;
 
+/** menvcfg.STCE: Sstc's stimecmp is enabled. */
+export const MENVCFG_STCE: u64 = 1 << 63;
+
 // interrupt numbers (mip/mie bits and mcause codes)
 export const IRQ_SSI: u32 = 1;
 export const IRQ_MSI: u32 = 3;

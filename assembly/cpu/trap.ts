@@ -6,9 +6,10 @@ import {
 } from "./csrs";
 import {
   mcause, medeleg, mepc, mideleg, mie, mip, mstatus, mtval, mtvec, pc, priv, reservation,
-  scause, sepc, stval, stvec,
+  sbiEnabled, scause, sepc, stval, stvec,
 } from "./state";
-import { stop, STOP_TRAP } from "../exit";
+import { internalError, stop, STOP_EXIT, STOP_TRAP } from "../exit";
+import { EXIT_ADDR, EXIT_DATA } from "../layout";
 import { updateTlbBases } from "./mmu";
 
 /** Enter the trap handler for `cause` (interrupt bit included) with `tval`, at privilege M or S. */
@@ -28,6 +29,13 @@ function enterTrap(cause: u64, tval: u64): void {
     priv = PRIV_S;
     pc = vectorTarget(stvec, code, isInterrupt);
   } else {
+    if (sbiEnabled) {
+      // The built-in SBI stands in for M-mode firmware: nothing in M-mode could handle this.
+      internalError("trap to M-mode with no M-mode firmware (built-in SBI): cause in data, tval in address", pc);
+      store<u64>(EXIT_DATA, cause);
+      store<u64>(EXIT_ADDR, tval);
+      return;
+    }
     mcause = cause;
     mepc = pc;
     mtval = tval;
@@ -49,7 +57,7 @@ function enterTrap(cause: u64, tval: u64): void {
 /** Raise a synchronous exception at the current pc; the interpreter abandons the instruction. */
 export function raiseException(cause: u64, tval: u64): void {
   enterTrap(cause, tval);
-  stop = STOP_TRAP;
+  if (stop != STOP_EXIT) stop = STOP_TRAP; // an internal error from enterTrap must win
 }
 
 /** Take an exception from the decoder itself, which abandons the instruction without `stop`. */

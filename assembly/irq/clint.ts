@@ -4,8 +4,8 @@
 // (insnsPerTick instructions per tick), so runs reproduce exactly; in the real-time clock the
 // host re-anchors it to the wall clock on every run() entry (setMtime), and in between it
 // advances with retired instructions so a tight guest loop still sees time move.
-import { currentInstret, mipLines } from "../cpu/state";
-import { MIP_MSIP, MIP_MTIP } from "../cpu/csrs";
+import { currentInstret, menvcfg, mipLines, sbiEnabled, stimecmp } from "../cpu/state";
+import { MENVCFG_STCE, MIP_MSIP, MIP_MTIP, MIP_STIP } from "../cpu/csrs";
 
 export const CLINT_BASE: u64 = 0x0200_0000;
 export const CLINT_SIZE: u64 = 0x10000;
@@ -38,10 +38,30 @@ export function setMtime(value: u64): void {
   updateTimerLine();
 }
 
-/** Recompute MTIP from mtime and mtimecmp (called at chunk boundaries and on writes). */
+/**
+ * Does stimecmp drive STIP? With Sstc enabled (menvcfg.STCE) it does by definition; with the
+ * built-in SBI there is no M-mode firmware to forward MTIP as STIP, so sbi_set_timer programs
+ * stimecmp and the comparison drives STIP directly.
+ */
+@inline export function supervisorTimerActive(): bool {
+  return sbiEnabled || (menvcfg & MENVCFG_STCE) != 0;
+}
+
+/** Recompute MTIP (and STIP under Sstc) from mtime (called at chunk boundaries and on writes). */
 export function updateTimerLine(): void {
-  if (mtime() >= mtimecmp) mipLines |= MIP_MTIP;
+  const now = mtime();
+  if (now >= mtimecmp) mipLines |= MIP_MTIP;
   else mipLines &= ~MIP_MTIP;
+  if (supervisorTimerActive()) {
+    if (now >= stimecmp) mipLines |= MIP_STIP;
+    else mipLines &= ~MIP_STIP;
+  }
+}
+
+/** The earliest mtime at which a timer interrupt line can rise. */
+export function nextDeadline(): u64 {
+  if (supervisorTimerActive() && stimecmp < mtimecmp) return stimecmp;
+  return mtimecmp;
 }
 
 /** Read `size` bytes at `offset`; returns false for an offset/size the CLINT does not decode. */
