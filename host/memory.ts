@@ -11,7 +11,8 @@ export class GuestMemoryError extends RangeError {
     readonly gpa: bigint,
     readonly length: number,
   ) {
-    super(`guest range 0x${gpa.toString(16)}+${length} is outside guest RAM`);
+    const where = gpa < 0n ? `-0x${(-gpa).toString(16)}` : `0x${gpa.toString(16)}`;
+    super(`guest range ${where}+${length} is outside guest RAM`);
     this.name = "GuestMemoryError";
   }
 }
@@ -41,6 +42,8 @@ export class GuestMemory {
 
   /** True when [gpa, gpa + length) lies inside RAM. Safe for any 64-bit gpa and length. */
   contains(gpa: bigint | number, length: number | bigint): boolean {
+    if (typeof gpa === "number" && !Number.isSafeInteger(gpa)) return false;
+    if (typeof length === "number" && !Number.isSafeInteger(length)) return false;
     const start = BigInt(gpa);
     const len = BigInt(length);
     if (start < this.base || len < 0n) return false;
@@ -49,7 +52,9 @@ export class GuestMemory {
 
   /** RAM offset of a checked range; throws GuestMemoryError otherwise. */
   offsetOf(gpa: bigint | number, length: number): number {
-    if (!this.contains(gpa, length)) throw new GuestMemoryError(BigInt(gpa), length);
+    if (!this.contains(gpa, length)) {
+      throw new GuestMemoryError(typeof gpa === "number" && !Number.isSafeInteger(gpa) ? -1n : BigInt(gpa), length);
+    }
     return Number(BigInt(gpa) - this.base);
   }
 

@@ -1,0 +1,251 @@
+// args.ts — the command line: one table of commands and options that drives both parsing and --help.
+//
+// Hand-written (no dependency) and strict: an unknown option, a repeated option, a stray
+// argument, an option missing its value or a malformed number is a UsageError, never ignored,
+// because a silently dropped flag makes a run mean something other than what the user asked.
+// No Node imports: parsing is pure, main.ts does the I/O.
+
+/** The command line is wrong. main prints `wasmvisor: <message>` and exits with status 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** An option that takes a value: `--flag VALUE` or `--flag=VALUE`. */
+interface ValueOption<T> {
+  flag: `--${string}`;
+  metavar: string;
+  help: string;
+  /** Turn the text into a value; throw UsageError naming the flag when it is malformed. */
+  parse(text: string, flag: string): T;
+}
+
+/** An option without a value (`--help`); its parsed value is `true`. */
+interface SwitchOption {
+  flag: `--${string}`;
+  short?: `-${string}`;
+  help: string;
+}
+
+type OptionSpec = ValueOption<unknown> | SwitchOption;
+type OptionTable = Record<string, OptionSpec>;
+
+/** Parsed values: each key present only when the user gave the option. */
+export type OptionValues<Table extends OptionTable> = {
+  -readonly [K in keyof Table]?: Table[K] extends ValueOption<infer T> ? T : true;
+};
+
+function isValueOption(spec: OptionSpec): spec is ValueOption<unknown> {
+  return "metavar" in spec;
+}
+
+// ---- value parsers ----
+
+/** Guest RAM limit: RAM_MAX in host/abi.ts (3 GiB), in MiB. */
+export const MAX_MEMORY_MIB = 3072;
+export const DEFAULT_MEMORY_MIB = 128;
+
+function parseText(text: string, flag: string): string {
+  if (text === "") throw new UsageError(`${flag} needs a non-empty value`);
+  return text;
+}
+
+/** A whole number: decimal or 0x hex, `_` allowed between digits (1_000_000). */
+function parseWholeNumber(text: string, flag: string): bigint {
+  const ok = /^(0x[0-9a-f]+(_[0-9a-f]+)*|[0-9]+(_[0-9]+)*)$/i.test(text);
+  if (!ok) throw new UsageError(`${flag}: '${text}' is not a whole number`);
+  return BigInt(text.replace(/_/g, ""));
+}
+
+function parseInsnCount(text: string, flag: string): bigint {
+  const n = parseWholeNumber(text, flag);
+  if (n < 1n || n >= 1n << 64n) throw new UsageError(`${flag}: ${text} is out of range (1 to 2^64-1)`);
+  return n;
+}
+
+function parseMemoryMiB(text: string, flag: string): number {
+  const n = parseWholeNumber(text, flag);
+  if (n < 1n || n > BigInt(MAX_MEMORY_MIB)) {
+    throw new UsageError(`${flag}: ${text} MiB is out of range (1 to ${MAX_MEMORY_MIB})`);
+  }
+  return Number(n);
+}
+
+// ---- the tables ----
+
+const HELP: SwitchOption = { flag: "--help", short: "-h", help: "show this help and exit" };
+
+export const GLOBAL_OPTIONS = {
+  help: HELP,
+  version: { flag: "--version", short: "-V", help: "print the version and exit" },
+} satisfies OptionTable;
+
+export const RUN_OPTIONS = {
+  elf: {
+    flag: "--elf",
+    metavar: "FILE",
+    help: "bare-metal RISC-V RV64 ELF executable to run (riscv-tests style, ends via tohost)",
+    parse: parseText,
+  },
+  maxInsns: {
+    flag: "--max-insns",
+    metavar: "N",
+    help: "stop after N instructions (default: no limit)",
+    parse: parseInsnCount,
+  },
+  memoryMiB: {
+    flag: "--memory",
+    metavar: "MiB",
+    help: `guest RAM in MiB, at 0x80000000 (default ${DEFAULT_MEMORY_MIB}, at most ${MAX_MEMORY_MIB})`,
+    parse: parseMemoryMiB,
+  },
+  help: HELP,
+} satisfies OptionTable;
+
+interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  description: string[];
+  options: OptionTable;
+}
+
+const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "run",
+    summary: "run a guest",
+    usage: "wasmvisor run --elf FILE [options]",
+    description: [
+      "Run a bare-metal RV64 ELF until it reports a result through tohost (spike's HTIF).",
+      "Guest console output goes to stdout; wasmvisor's own messages (result, instruction",
+      "count, speed) go to stderr.",
+    ],
+    options: RUN_OPTIONS,
+  },
+];
+
+export const EXIT_STATUS_HELP = [
+  "exit status:",
+  "  0  the guest passed (tohost reported 0)",
+  "  1  the guest failed (FAIL test N), stopped at --max-insns, or hit an error while running",
+  "  2  bad command line or unusable input file",
+  "  3  wasmvisor itself could not run (e.g. the Wasm core is not built)",
+].join("\n");
+
+// ---- parsed commands ----
+
+export interface RunCommand {
+  kind: "run";
+  elfPath?: string;
+  maxInsns?: bigint;
+  memoryMiB: number;
+}
+
+export type Command = { kind: "help"; text: string } | { kind: "version" } | RunCommand;
+
+/** Parse argv (without the node and script paths). Throws UsageError. */
+export function parseArgs(argv: readonly string[]): Command {
+  const first = argv[0];
+  if (first === undefined) throw new UsageError("no command given (try 'wasmvisor --help')");
+  const command = COMMANDS.find((c) => c.name === first);
+  if (command === undefined) {
+    if (!first.startsWith("-")) throw new UsageError(`unknown command '${first}' (try 'wasmvisor --help')`);
+    const global = parseOptions(GLOBAL_OPTIONS, argv, "wasmvisor");
+    if (global.help) return { kind: "help", text: globalHelp() };
+    return { kind: "version" };
+  }
+
+  const values = parseOptions(RUN_OPTIONS, argv.slice(1), "wasmvisor run");
+  if (values.help) return { kind: "help", text: commandHelp(command) };
+  const run: RunCommand = { kind: "run", memoryMiB: values.memoryMiB ?? DEFAULT_MEMORY_MIB };
+  if (values.elf !== undefined) run.elfPath = values.elf;
+  if (values.maxInsns !== undefined) run.maxInsns = values.maxInsns;
+  return run;
+}
+
+/** Parse options against a table. Every argument must be one of its options. */
+export function parseOptions<Table extends OptionTable>(
+  table: Table,
+  args: readonly string[],
+  context: string,
+): OptionValues<Table> {
+  const values: Record<string, unknown> = {};
+  const entries = Object.entries(table);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const found = entries.find(([, spec]) => spec.flag === name || ("short" in spec && spec.short === name));
+    if (found === undefined) {
+      if (!arg.startsWith("-") || arg === "-") throw new UsageError(`unexpected argument '${arg}' (see '${context} --help')`);
+      throw new UsageError(`unknown option ${name} (see '${context} --help')`);
+    }
+    const [key, spec] = found;
+    if (key in values) throw new UsageError(`${spec.flag} given more than once`);
+    if (!isValueOption(spec)) {
+      if (eq >= 0) throw new UsageError(`${spec.flag} takes no value`);
+      values[key] = true;
+      continue;
+    }
+    let text: string;
+    if (eq >= 0) {
+      text = arg.slice(eq + 1);
+    } else {
+      const next = args[i + 1];
+      // "--elf --max-insns 5" is a forgotten value, not a file called "--max-insns";
+      // a value that really starts with '-' can be given as --elf=-name.
+      if (next === undefined || (next.startsWith("-") && next !== "-")) {
+        throw new UsageError(`${spec.flag} needs a value (${spec.metavar})`);
+      }
+      text = next;
+      i++;
+    }
+    values[key] = spec.parse(text, spec.flag);
+  }
+  return values as OptionValues<Table>;
+}
+
+// ---- help, generated from the tables ----
+
+function optionLines(table: OptionTable): string[] {
+  const rows = Object.values(table).map((spec) => {
+    const names = "short" in spec && spec.short !== undefined ? `${spec.short}, ${spec.flag}` : `    ${spec.flag}`;
+    return [isValueOption(spec) ? `${names} ${spec.metavar}` : names, spec.help] as const;
+  });
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return rows.map(([left, help]) => `  ${left.padEnd(width)}  ${help}`);
+}
+
+export function globalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    "usage: wasmvisor <command> [options]",
+    "",
+    "A RISC-V RV64 virtual machine monitor: the VCPU runs in WebAssembly, the VMM in TypeScript.",
+    "",
+    "commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "options:",
+    ...optionLines(GLOBAL_OPTIONS),
+    "",
+    "Run 'wasmvisor <command> --help' for the options of a command.",
+    "",
+  ].join("\n");
+}
+
+function commandHelp(command: CommandSpec): string {
+  return [
+    `usage: ${command.usage}`,
+    "",
+    ...command.description,
+    "",
+    "options:",
+    ...optionLines(command.options),
+    "",
+    EXIT_STATUS_HELP,
+    "",
+  ].join("\n");
+}
