@@ -122,3 +122,8 @@ export function faultLastAccess(): void {
   pc = load<u64>(EXIT_PC);
   trapFromDecoder(kind == EXIT_MMIO_READ ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, load<u64>(EXIT_VA));
 }
+
+export {
+  queueSetup, queueReset, queueError, queuePending, queuePop, queuePushUsed, queueShouldInterrupt,
+  queueSetNotify,
+} from "./virtio/queue";

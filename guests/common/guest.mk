@@ -5,6 +5,12 @@
 # so there are no object files; the result, $(GUEST).elf, is stripped of
 # debug info but keeps its symbol table (hosts look up tohost, fromhost and
 # guest-specific symbols such as bench_iterations).
+#
+# PLATFORM selects console and exit: `htif` (default) prints through HTIF
+# and exits through tohost (QEMU -M spike); `virt` (set it before the
+# include) prints on the 16550A UART at 0x10000000 (uart.c) and, after the
+# tohost exit write, also exits through the syscon device at 0x100000
+# (syscon.c), so the guest runs on QEMU -M virt as well as on wasmvisor.
 
 CROSS   ?= riscv64-unknown-elf-
 CC      := $(CROSS)gcc
@@ -23,13 +29,23 @@ HEADERS := $(wildcard *.h) $(wildcard $(COMMON)*.h) $(COMMON)link.ld $(COMMON)gu
 QEMU    ?= qemu-system-riscv64
 QEMU_RUN = timeout 300 $(QEMU) -M spike -bios none -nographic
 
+PLATFORM ?= htif
+ifeq ($(PLATFORM),virt)
+CFLAGS  += -DGUEST_PLATFORM_VIRT
+RUNTIME += $(COMMON)uart.c $(COMMON)syscon.c
+QEMU_RUN = timeout 300 $(QEMU) -M virt -bios none -nographic $(QEMU_ARGS)
+else ifneq ($(PLATFORM),htif)
+$(error PLATFORM must be htif or virt, not $(PLATFORM))
+endif
+
 all: $(GUEST).elf
 
 $(GUEST).elf: $(SRCS) $(RUNTIME) $(HEADERS) Makefile
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(RUNTIME) $(SRCS)
 	$(STRIP) --strip-debug $@
 
-# Runs the guest on QEMU's spike machine; the exit code is the guest's.
+# Runs the guest on QEMU (spike, or virt with PLATFORM := virt, plus
+# $(QEMU_ARGS)); the exit code is the guest's.
 run: $(GUEST).elf
 	$(QEMU_RUN) -kernel $<
 

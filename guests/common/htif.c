@@ -8,6 +8,9 @@
  */
 #include "htif.h"
 #include "printf.h"
+#ifdef GUEST_PLATFORM_VIRT
+#include "syscon.h"
+#endif
 
 #define HTIF_DEV_SYSTEM  0ULL
 #define HTIF_DEV_CONSOLE 1ULL
@@ -29,6 +32,9 @@ void htif_putchar(char ch)
 void htif_exit(int code)
 {
     tohost = HTIF_CMD(HTIF_DEV_SYSTEM, 0ULL, ((uint64_t)(uint32_t)code << 1) | 1);
+#ifdef GUEST_PLATFORM_VIRT
+    syscon_exit(code);              /* for hosts without HTIF (QEMU virt) */
+#endif
     for (;;)
         ;
 }

@@ -8,9 +8,16 @@
 #include "htif.h"
 #include "printf.h"
 
+#ifdef GUEST_PLATFORM_VIRT          /* PLATFORM := virt, see guest.mk */
+#include "uart.h"
+#define console_putchar uart_putchar
+#else
+#define console_putchar htif_putchar
+#endif
+
 int putchar(int ch)
 {
-    htif_putchar((char)ch);
+    console_putchar((char)ch);
     return (uint8_t)ch;
 }
 

@@ -3,7 +3,8 @@
  *
  * printf() understands %d %i %u %x %X %c %s %p %% with an optional `l`/`ll`
  * length, a field width, and the flags `0` (zero padding) and `-` (left
- * justify). Output goes to the HTIF console one character at a time.
+ * justify). Output goes to the HTIF console one character at a time, or to
+ * the UART (uart.c) in guests built with PLATFORM := virt (see guest.mk).
  */
 #ifndef GUESTS_COMMON_PRINTF_H
 #define GUESTS_COMMON_PRINTF_H
