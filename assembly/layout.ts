@@ -36,6 +36,14 @@ export const EXIT_MSG_MAX: u32 = 200;
 export const TLB_BASE: u32 = 0x2000;
 export const IRQ_BASE: u32 = 0x10000;
 export const QUEUE_BASE: u32 = 0x20000;
+/** Per-queue records (assembly/virtio/queue.ts documents the fields). */
+export const QUEUE_TABLE: u32 = QUEUE_BASE;
+export const QUEUE_RECORD: u32 = 64;
+export const MAX_QUEUES: u32 = 64;
+/** The last popped descriptor chain: header, then 16-byte segments. */
+export const CHAIN_BASE: u32 = QUEUE_BASE + 0x1000;
+export const CHAIN_SEGMENTS: u32 = CHAIN_BASE + 24;
+export const MAX_CHAIN: u32 = 1024;
 export const QUEUE_END: u32 = 0x80000;
 
 export const RAM_OFFSET: u32 = 0x0100_0000;

@@ -21,6 +21,12 @@ export const EXIT_MSG_MAX = 200;
 export const TLB_BASE = 0x2000;
 export const IRQ_BASE = 0x10000;
 export const QUEUE_BASE = 0x20000;
+export const QUEUE_TABLE = QUEUE_BASE;
+export const QUEUE_RECORD = 64;
+export const MAX_QUEUES = 64;
+export const CHAIN_BASE = QUEUE_BASE + 0x1000;
+export const CHAIN_SEGMENTS = CHAIN_BASE + 24;
+export const MAX_CHAIN = 1024;
 export const QUEUE_END = 0x80000;
 
 export const RAM_OFFSET = 0x0100_0000;

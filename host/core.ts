@@ -31,6 +31,15 @@ export interface CoreExports {
   getMipLines(): bigint;
   /** Turn the MMIO exit just returned into a guest load/store access fault. */
   faultLastAccess(): void;
+  // split virtqueues (assembly/virtio/queue.ts); bools cross as 0/1
+  queueSetup(q: number, size: number, descGpa: bigint, availGpa: bigint, usedGpa: bigint, eventIdx: number, indirect: number): number;
+  queueReset(q: number): void;
+  queueError(q: number): number;
+  queuePending(q: number): number;
+  queuePop(q: number): number;
+  queuePushUsed(q: number, head: number, len: number): number;
+  queueShouldInterrupt(q: number): number;
+  queueSetNotify(q: number, enable: number): void;
 }
 
 export const WASM_PAGE = 65536;

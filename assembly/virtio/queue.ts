@@ -12,16 +12,11 @@
 //   +32 last avail idx u32, +36 used idx u32, +40 signalled used idx u32, +44 error code u32
 // Chain record at CHAIN_BASE: +0 head u32, +4 segment count u32, +8 readable bytes u64,
 //   +16 writable bytes u64, +24.. segments of 16 bytes: gpa u64, len u32, writable u32.
-import { QUEUE_BASE, RAM_BASE, RAM_OFFSET } from "../layout";
+import {
+  CHAIN_BASE, CHAIN_SEGMENTS, MAX_CHAIN, MAX_QUEUES, QUEUE_RECORD, QUEUE_TABLE, RAM_BASE, RAM_OFFSET,
+} from "../layout";
 import { ramSize } from "../cpu/state";
 
-export const QUEUE_TABLE: u32 = QUEUE_BASE;
-export const QUEUE_RECORD: u32 = 64;
-export const MAX_QUEUES: u32 = 64;
-export const CHAIN_BASE: u32 = QUEUE_BASE + 0x1000;
-export const CHAIN_SEGMENTS: u32 = CHAIN_BASE + 24;
-/** Longest chain reported to the host (and largest indirect table accepted). */
-export const MAX_CHAIN: u32 = 1024;
 export const MAX_QUEUE_SIZE: u32 = 32768;
 
 const F_READY: u32 = 1;

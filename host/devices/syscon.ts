@@ -1,0 +1,45 @@
+// syscon.ts — the SiFive test finisher at 0x100000: how a guest powers off, reboots or fails with an exit code.
+//
+// QEMU virt's "sifive,test0": one 32-bit register at offset 0. The low 16 bits of a write select
+// the action; for FAIL the high 16 bits are the exit code. Linux reaches it through
+// "syscon-poweroff" / "syscon-reboot" nodes (regmap on this "syscon" node, offset 0, value 0x5555 /
+// 0x7777); bare-metal tests write it directly.
+import type { BusDevice } from "../bus.js";
+
+export const SYSCON_COMPATIBLE = ["sifive,test1", "sifive,test0", "syscon"] as const;
+export const SYSCON_WINDOW_BYTES = 0x1000;
+
+export const FINISHER_FAIL = 0x3333;
+export const FINISHER_PASS = 0x5555;
+export const FINISHER_RESET = 0x7777;
+
+export type ShutdownKind = "poweroff" | "reboot" | "fail";
+
+export type OnShutdown = (kind: ShutdownKind, code: number) => void;
+
+export class Syscon implements BusDevice {
+  readonly name = "syscon";
+
+  constructor(private readonly onShutdown: OnShutdown) {}
+
+  /** The register reads as 0, as in QEMU. */
+  read(_offset: number, data: Uint8Array): boolean {
+    data.fill(0);
+    return true;
+  }
+
+  /** Only 32-bit writes to offset 0 are a register; an unknown command there is ignored, as in QEMU. */
+  write(offset: number, data: Uint8Array): boolean {
+    if (offset !== 0 || data.length !== 4) return false;
+    const value = (data[0]! | (data[1]! << 8) | (data[2]! << 16) | (data[3]! << 24)) >>> 0;
+    const command = value & 0xffff;
+    if (command === FINISHER_PASS) this.onShutdown("poweroff", 0);
+    else if (command === FINISHER_RESET) this.onShutdown("reboot", 0);
+    else if (command === FINISHER_FAIL) this.onShutdown("fail", value >>> 16);
+    return true;
+  }
+
+  registerName(offset: number): string | undefined {
+    return offset === 0 ? "finisher" : undefined;
+  }
+}
