@@ -46,9 +46,9 @@ export interface BareMetalOptions {
   /** Keep at most this many console bytes in the result (default 1 MiB); the callback sees all. */
   consoleLimitBytes?: number;
   /**
-   * MMIO handler. Without one, bare metal has no devices: reads complete with 0 and writes are
-   * dropped, and both are counted in the result so a caller can warn instead of failing a test
-   * whose probe of an absent device is harmless.
+   * MMIO handler. Without one, bare metal has no devices: an access outside RAM and the in-core
+   * devices raises a guest access fault, as on hardware with nothing at that address; both kinds
+   * are counted in the result.
    */
   mmio?: MmioHandler;
 }
@@ -67,7 +67,7 @@ export interface BareMetalResult {
   console: string;
   /** For "error" (and "budget"): what happened, one line. */
   message?: string;
-  /** MMIO exits completed without a handler (reads returned 0 / writes dropped). */
+  /** MMIO exits with no handler, turned into guest access faults. */
   unhandledMmioReads: number;
   unhandledMmioWrites: number;
 }
@@ -199,7 +199,7 @@ export function runBareMetal(vcpu: Vcpu, opts: BareMetalOptions = {}): BareMetal
         const size = vcpu.exitSize;
         if (opts.mmio === undefined) {
           unhandledMmioReads++;
-          vcpu.setData(0n);
+          vcpu.core.faultLastAccess();
           continue;
         }
         try {
@@ -215,6 +215,7 @@ export function runBareMetal(vcpu: Vcpu, opts: BareMetalOptions = {}): BareMetal
         const size = vcpu.exitSize;
         if (opts.mmio === undefined) {
           unhandledMmioWrites++;
+          vcpu.core.faultLastAccess();
           continue;
         }
         try {

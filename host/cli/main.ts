@@ -117,8 +117,8 @@ function report(result: BareMetalResult, io: CliIo): number {
   }
   if (result.unhandledMmioReads > 0 || result.unhandledMmioWrites > 0) {
     io.stderr(
-      `note: no devices in bare-metal runs: ${result.unhandledMmioReads} MMIO reads returned 0, ` +
-        `${result.unhandledMmioWrites} MMIO writes were dropped\n`,
+      `note: ${result.unhandledMmioReads} MMIO reads and ${result.unhandledMmioWrites} MMIO writes hit no device ` +
+        `and raised guest access faults\n`,
     );
   }
   io.stderr(summary(result.insns, result.seconds));

@@ -40,8 +40,10 @@ class FakeVcpu {
   exitPc = 0x8000_0000n;
   exitInsns = 0;
   exitMessage = "";
+  readonly faults: bigint[] = [];
   readonly core = {
     setTohost: (tohost: bigint, fromhost: bigint): void => void this.tohostSet.push([tohost, fromhost]),
+    faultLastAccess: (): void => void this.faults.push(this.exitAddress),
   };
 
   constructor(private readonly script: ScriptedExit[] = []) {
@@ -161,7 +163,7 @@ describe("runBareMetal", () => {
     expect(result.message).toContain("no tohost address");
   });
 
-  it("completes MMIO reads with 0 and drops writes when there is no handler, counting both", () => {
+  it("turns MMIO accesses into guest access faults when there is no handler, counting both", () => {
     const { vcpu, result } = runScript([
       { kind: ExitKind.MmioRead, addr: 0x1000_0000n, size: 1 },
       { kind: ExitKind.MmioRead, addr: 0x1000_0005n, size: 1 },
@@ -169,7 +171,8 @@ describe("runBareMetal", () => {
       halt(0n),
     ]);
     expect(result.outcome).toBe("pass");
-    expect(vcpu.dataSet).toEqual([0n, 0n]);
+    expect(vcpu.dataSet).toEqual([]);
+    expect(vcpu.faults).toEqual([0x1000_0000n, 0x1000_0005n, 0x1000_0000n]);
     expect(result.unhandledMmioReads).toBe(2);
     expect(result.unhandledMmioWrites).toBe(1);
   });

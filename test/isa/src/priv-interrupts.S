@@ -145,9 +145,9 @@ test_main:
 2:CHECK_MCAUSE(IRQ(IRQ_M_TIMER))
   LOAD_MTRAP(t0, TR_EPC)
   la t1, 3b
-  beq t0, t1, 4f
-  CHECK_LABEL(t0, 1b)          # or the interrupt hit the jump back... no:
-4:li t0, -1                    #   only 3b or 1b (before WFI) are possible
+  beq t0, t1, 4f               # after the WFI
+  CHECK_LABEL(t0, 1b)          # or it fired before the WFI started
+4:li t0, -1
   sd t0, 0(s9)
   csrw mie, zero
 
@@ -190,14 +190,14 @@ test_main:
   csrw mip, zero
   csrw mie, zero
 
-  # 18-22: priority: MSI > MTI > SEI > SSI > STI (all routed to M)
+  # 18-22: priority: MSI > MTI > SEI > SSI > STI (all routed to M).
+  # (QEMU 7.2 without AIA takes the lowest-numbered pending interrupt
+  # first; its reference build only checks MSI > MTI and SEI alone.)
   li t0, 1
   sw t0, 0(s10)
   sd zero, 0(s9)
-  li t0, MIP_SSIP | MIP_STIP
-  csrs mip, t0
 #if !QEMU_REFERENCE
-  li t0, MIP_SEIP
+  li t0, MIP_SSIP | MIP_STIP | MIP_SEIP
   csrs mip, t0
 #endif
   li t0, MIP_MSIP | MIP_MTIP | MIP_SSIP | MIP_STIP | MIP_SEIP
@@ -209,13 +209,19 @@ test_main:
   TAKE_M_IRQ(IRQ(IRQ_M_TIMER))
   li t0, -1
   sd t0, 0(s9)
-#if !QEMU_REFERENCE
   SET_TEST(20)
+#if QEMU_REFERENCE
+  li t0, MIP_SEIP
+  csrs mip, t0
+#endif
   csrr a0, mip
   CHECK_BITS(a0, MIP_SEIP, MIP_SEIP)   # SEIP is writable by M-mode
   TAKE_M_IRQ(IRQ(IRQ_S_EXT))
   li t0, MIP_SEIP
   csrc mip, t0
+#if QEMU_REFERENCE
+  li t0, MIP_SSIP | MIP_STIP
+  csrs mip, t0
 #endif
   SET_TEST(21)
   TAKE_M_IRQ(IRQ(IRQ_S_SOFT))
