@@ -73,6 +73,24 @@ function parseMemoryMiB(text: string, flag: string): number {
   return Number(n);
 }
 
+function parseSeconds(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || !(n > 0)) throw new UsageError(`${flag}: '${text}' is not a positive number of seconds`);
+  return n;
+}
+
+function oneOf<T extends string>(choices: readonly T[]): (text: string, flag: string) => T {
+  return (text, flag) => {
+    if ((choices as readonly string[]).includes(text)) return text as T;
+    throw new UsageError(`${flag}: '${text}' is not one of ${choices.join(", ")}`);
+  };
+}
+
+export const RNG_CHOICES = ["virtio", "rngboi", "both", "none"] as const;
+export const CLOCK_CHOICES = ["deterministic", "realtime"] as const;
+export const UNMAPPED_CHOICES = ["fault", "log", "ignore"] as const;
+export const ON_OFF = ["on", "off"] as const;
+
 // ---- the tables ----
 
 const HELP: SwitchOption = { flag: "--help", short: "-h", help: "show this help and exit" };
@@ -89,11 +107,69 @@ export const RUN_OPTIONS = {
     help: "bare-metal RISC-V RV64 ELF executable to run (riscv-tests style, ends via tohost)",
     parse: parseText,
   },
+  kernel: {
+    flag: "--kernel",
+    metavar: "IMAGE",
+    help: "RISC-V Linux kernel Image to boot (with the built-in SBI, or the firmware of --bios)",
+    parse: parseText,
+  },
+  initrd: { flag: "--initrd", metavar: "FILE", help: "initramfs for --kernel (placed below the devicetree)", parse: parseText },
+  append: {
+    flag: "--append",
+    metavar: "CMDLINE",
+    help: 'kernel command line (default "console=ttyS0")',
+    parse: (text: string) => text,
+  },
+  bios: {
+    flag: "--bios",
+    metavar: "FILE",
+    help: "M-mode firmware run at 0x80000000 instead of the built-in SBI (e.g. OpenSBI fw_jump.bin)",
+    parse: parseText,
+  },
+  rng: {
+    flag: "--rng",
+    metavar: "DEV",
+    help: "random number devices: virtio, rngboi (the register RNG), both (default) or none",
+    parse: oneOf(RNG_CHOICES),
+  },
   maxInsns: {
     flag: "--max-insns",
     metavar: "N",
     help: "stop after N instructions (default: no limit)",
     parse: parseInsnCount,
+  },
+  timeout: {
+    flag: "--timeout",
+    metavar: "SECONDS",
+    help: "stop after this much wall-clock time (default: no limit)",
+    parse: parseSeconds,
+  },
+  clock: {
+    flag: "--clock",
+    metavar: "MODE",
+    help: "guest time: deterministic (from instructions retired; runs reproduce) or realtime " +
+      "(wall clock); default deterministic for --elf and the demo, realtime for --kernel",
+    parse: oneOf(CLOCK_CHOICES),
+  },
+  sstc: {
+    flag: "--sstc",
+    metavar: "on|off",
+    help: "offer the Sstc extension (stimecmp) to the kernel (default on); off makes Linux use sbi_set_timer",
+    parse: oneOf(ON_OFF),
+  },
+  unmapped: {
+    flag: "--unmapped",
+    metavar: "POLICY",
+    help: "MMIO access that hits no device: fault (guest access fault; default), log, or ignore (reads 0)",
+    parse: oneOf(UNMAPPED_CHOICES),
+  },
+  profile: { flag: "--profile", help: "print the exit profile (by kind, device and register) to stderr at the end" },
+  profileJson: { flag: "--profile-json", metavar: "FILE", help: "write the exit profile as JSON", parse: parseText },
+  trace: {
+    flag: "--trace",
+    metavar: "FILE",
+    help: "write every exit as Chrome trace-event JSON (open in Perfetto or chrome://tracing)",
+    parse: parseText,
   },
   memoryMiB: {
     flag: "--memory",
@@ -116,11 +192,13 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: "run",
     summary: "run a guest",
-    usage: "wasmvisor run --elf FILE [options]",
+    usage: "wasmvisor run [--elf FILE | --kernel IMAGE] [options]",
     description: [
-      "Run a bare-metal RV64 ELF until it reports a result through tohost (spike's HTIF).",
-      "Guest console output goes to stdout; wasmvisor's own messages (result, instruction",
-      "count, speed) go to stderr.",
+      "With no guest, runs the built-in demo: the rng-demo and virtio-rng-demo guests, then their",
+      "exit profiles. --elf runs a bare-metal RV64 ELF (it may end through tohost, spike's HTIF,",
+      "or the syscon poweroff device); --kernel boots Linux. Guest console output goes to stdout;",
+      "wasmvisor's own messages (result, instruction count, speed, profile) go to stderr.",
+      "In raw terminal mode, Ctrl-A x quits and Ctrl-A Ctrl-A sends Ctrl-A.",
     ],
     options: RUN_OPTIONS,
   },
@@ -139,7 +217,19 @@ export const EXIT_STATUS_HELP = [
 export interface RunCommand {
   kind: "run";
   elfPath?: string;
+  kernelPath?: string;
+  initrdPath?: string;
+  append?: string;
+  biosPath?: string;
+  rng?: (typeof RNG_CHOICES)[number];
   maxInsns?: bigint;
+  timeoutSeconds?: number;
+  clock?: (typeof CLOCK_CHOICES)[number];
+  sstc: boolean;
+  unmapped?: (typeof UNMAPPED_CHOICES)[number];
+  profile: boolean;
+  profileJsonPath?: string;
+  tracePath?: string;
   memoryMiB: number;
 }
 
@@ -159,9 +249,29 @@ export function parseArgs(argv: readonly string[]): Command {
 
   const values = parseOptions(RUN_OPTIONS, argv.slice(1), "wasmvisor run");
   if (values.help) return { kind: "help", text: commandHelp(command) };
-  const run: RunCommand = { kind: "run", memoryMiB: values.memoryMiB ?? DEFAULT_MEMORY_MIB };
+  const run: RunCommand = {
+    kind: "run",
+    memoryMiB: values.memoryMiB ?? DEFAULT_MEMORY_MIB,
+    sstc: values.sstc !== "off",
+    profile: values.profile === true,
+  };
+  if (values.elf !== undefined && values.kernel !== undefined) throw new UsageError("give either --elf or --kernel, not both");
+  const kernelOnly = [["--initrd", values.initrd], ["--append", values.append], ["--bios", values.bios], ["--sstc", values.sstc]] as const;
+  for (const [flag, value] of kernelOnly) {
+    if (value !== undefined && values.kernel === undefined) throw new UsageError(`${flag} needs --kernel`);
+  }
   if (values.elf !== undefined) run.elfPath = values.elf;
+  if (values.kernel !== undefined) run.kernelPath = values.kernel;
+  if (values.initrd !== undefined) run.initrdPath = values.initrd;
+  if (values.append !== undefined) run.append = values.append;
+  if (values.bios !== undefined) run.biosPath = values.bios;
+  if (values.rng !== undefined) run.rng = values.rng;
   if (values.maxInsns !== undefined) run.maxInsns = values.maxInsns;
+  if (values.timeout !== undefined) run.timeoutSeconds = values.timeout;
+  if (values.clock !== undefined) run.clock = values.clock;
+  if (values.unmapped !== undefined) run.unmapped = values.unmapped;
+  if (values.profileJson !== undefined) run.profileJsonPath = values.profileJson;
+  if (values.trace !== undefined) run.tracePath = values.trace;
   return run;
 }
 

@@ -5,6 +5,8 @@
 // "syscon-poweroff" / "syscon-reboot" nodes (regmap on this "syscon" node, offset 0, value 0x5555 /
 // 0x7777); bare-metal tests write it directly.
 import type { BusDevice } from "../bus.js";
+import { FdtNode } from "../boot/fdt.js";
+import { regOf, type FdtContext } from "./placement.js";
 
 export const SYSCON_COMPATIBLE = ["sifive,test1", "sifive,test0", "syscon"] as const;
 export const SYSCON_WINDOW_BYTES = 0x1000;
@@ -42,4 +44,19 @@ export class Syscon implements BusDevice {
   registerName(offset: number): string | undefined {
     return offset === 0 ? "finisher" : undefined;
   }
+}
+
+/**
+ * The test device as a syscon, plus the syscon-poweroff and syscon-reboot nodes Linux uses to
+ * power off and reboot through it (as QEMU virt describes it).
+ */
+export function sysconFdtNodes(base: bigint, size: bigint, ctx: FdtContext): FdtNode[] {
+  const phandle = ctx.newPhandle();
+  const test = new FdtNode(`test@${base.toString(16)}`).string("compatible", ...SYSCON_COMPATIBLE);
+  regOf(test, base, size).u32("phandle", phandle);
+  const poweroff = new FdtNode("poweroff").string("compatible", "syscon-poweroff")
+    .u32("regmap", phandle).u32("offset", 0).u32("value", FINISHER_PASS);
+  const reboot = new FdtNode("reboot").string("compatible", "syscon-reboot")
+    .u32("regmap", phandle).u32("offset", 0).u32("value", FINISHER_RESET);
+  return [test, poweroff, reboot];
 }

@@ -90,17 +90,38 @@ describe("parseArgs", () => {
       elfPath: "a.elf",
       maxInsns: 1000n,
       memoryMiB: 64,
+      sstc: true,
+      profile: false,
     });
     expect(parseArgs(["run", "--elf=-odd-name.elf", "--max-insns", "0x10"])).toEqual({
       kind: "run",
       elfPath: "-odd-name.elf",
       maxInsns: 16n,
       memoryMiB: 128,
+      sstc: true,
+      profile: false,
+    });
+    expect(
+      parseArgs(["run", "--kernel", "Image", "--initrd=i.cpio", "--append", "console=hvc0", "--rng", "virtio",
+        "--clock", "realtime", "--sstc", "off", "--timeout", "2.5", "--profile", "--profile-json", "p.json",
+        "--trace", "t.json", "--unmapped", "log", "--bios", "fw.bin"]),
+    ).toEqual({
+      kind: "run", kernelPath: "Image", initrdPath: "i.cpio", append: "console=hvc0", rng: "virtio",
+      clock: "realtime", sstc: false, timeoutSeconds: 2.5, profile: true, profileJsonPath: "p.json",
+      tracePath: "t.json", unmapped: "log", biosPath: "fw.bin", memoryMiB: 128,
     });
   });
 
+  it("rejects kernel-only options without --kernel, both guests at once, and bad choices", () => {
+    expect(() => parseArgs(["run", "--elf", "a", "--initrd", "i"])).toThrow("--initrd needs --kernel");
+    expect(() => parseArgs(["run", "--elf", "a", "--kernel", "k"])).toThrow("give either --elf or --kernel, not both");
+    expect(() => parseArgs(["run", "--rng", "dice"])).toThrow("--rng: 'dice' is not one of virtio, rngboi, both, none");
+    expect(() => parseArgs(["run", "--timeout", "-1"])).toThrow("--timeout needs a value (SECONDS)");
+    expect(() => parseArgs(["run", "--timeout", "soon"])).toThrow("--timeout: 'soon' is not a positive number of seconds");
+  });
+
   it("leaves optional values out when not given", () => {
-    expect(parseArgs(["run"])).toEqual({ kind: "run", memoryMiB: 128 });
+    expect(parseArgs(["run"])).toEqual({ kind: "run", memoryMiB: 128, sstc: true, profile: false });
   });
 
   it("answers --help and --version", () => {
@@ -177,7 +198,7 @@ describe("wasmvisor (spawned)", () => {
     expect(top.stdout).toContain("usage: wasmvisor <command>");
     const run = wasmvisor("run", "--help");
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain("usage: wasmvisor run --elf FILE");
+    expect(run.stdout).toContain("usage: wasmvisor run [--elf FILE | --kernel IMAGE]");
     expect(run.stdout).toContain("--max-insns N");
   });
 
@@ -191,8 +212,11 @@ describe("wasmvisor (spawned)", () => {
     expectBadInput(wasmvisor(), "no command given (try 'wasmvisor --help')");
   });
 
-  it("has nothing to run without --elf", () => {
-    expectBadInput(wasmvisor("run"), "nothing to run: give --elf FILE");
+  it("runs the built-in demo guests without --elf, with their exit profile", () => {
+    const run = wasmvisor("run");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("rng-demo: OK");
+    expect(run.stderr).toMatch(/MmioRead\s+rngboi\s+rng0\s+17,476/);
   });
 
   it("rejects an unknown flag, a flag missing its value and a bad number", () => {

@@ -1,0 +1,251 @@
+// vm.ts — Vm: the KVM-style run loop. Run the VCPU until it exits, handle the exit on the host, resume.
+//
+//   vcpu.run(slice) ──► MmioRead/MmioWrite ──► Bus ──► BusDevice.read/write(offset, data)
+//                   ──► Sbi ──► BuiltinSbi          ──► Wfi ──► sleep until timer/device event
+//                   ──► Tohost/Halted (HTIF)        ──► BudgetExhausted: limits, yield to events
+//
+// Every exit can be recorded by an ExitProfiler (counts, host time, guest instructions between
+// exits); without one the loop pays a single `undefined` check per exit.
+import { ExitKind } from "./abi.js";
+import { Bus, BusResult, loadLe, storeLe } from "./bus.js";
+import type { BuiltinSbi } from "./boot/sbi.js";
+import type { ExitProfiler } from "./profile/profiler.js";
+import { Sleeper, yieldToEventLoop } from "./sched.js";
+import { TIMEBASE_HZ } from "./memmap.js";
+import type { Vcpu } from "./vcpu.js";
+
+/** How guest time (mtime, 10 MHz) relates to host time (DESIGN.md section 5). */
+export type ClockMode = "deterministic" | "realtime";
+
+export type StopReason =
+  | { kind: "poweroff" }
+  | { kind: "reboot" }
+  | { kind: "fail"; code: number }
+  | { kind: "tohost"; code: number }
+  | { kind: "budget"; maxInsns: bigint }
+  | { kind: "timeout"; ms: number }
+  | { kind: "stopped" }
+  | { kind: "error"; message: string };
+
+export interface VmResult {
+  reason: StopReason;
+  insns: bigint;
+  wallSeconds: number;
+  /** Host seconds spent asleep in WFI (the guest was idle). */
+  idleSeconds: number;
+}
+
+export interface HtifConfig {
+  tohostGpa: bigint;
+  fromhostGpa?: bigint;
+  /** Console bytes the guest writes through HTIF. */
+  onConsoleByte?: (byte: number) => void;
+}
+
+export interface VmOptions {
+  clock?: ClockMode;
+  profiler?: ExitProfiler;
+  sbi?: BuiltinSbi;
+  htif?: HtifConfig;
+}
+
+export interface RunLimits {
+  /** Stop after this many guest instructions. */
+  maxInsns?: bigint;
+  /** Stop after this much wall-clock time. */
+  timeoutMs?: number;
+}
+
+/** Deterministic clock: one mtime tick per 10 instructions (the guest sees a 100 MIPS CPU). */
+export const DETERMINISTIC_INSNS_PER_TICK = 10;
+/**
+ * Real-time clock: mtime is re-anchored to the wall clock at every slice; within a slice it
+ * advances one tick per 100 instructions so a busy-waiting guest still sees time move.
+ */
+export const REALTIME_INSNS_PER_TICK = 100;
+const SLICE_INSNS = 1 << 22;
+const REALTIME_SLICE_INSNS = 1 << 20;
+const YIELD_EVERY_MS = 20;
+/** Longest single WFI sleep: the loop re-checks limits and stop requests this often. */
+const MAX_IDLE_SLEEP_MS = 100;
+const NO_DEADLINE = 0xffff_ffff_ffff_ffffn;
+const TICKS_PER_MS = TIMEBASE_HZ / 1000;
+
+export class Vm {
+  readonly clock: ClockMode;
+  private stopReason: StopReason | undefined;
+  private readonly sleeper = new Sleeper();
+  /** One scratch buffer per access size, so an MMIO exit allocates nothing. */
+  private readonly mmioBuffers: Uint8Array[] = [];
+  private wallAnchorMs = 0;
+  private mtimeAnchor = 0n;
+
+  constructor(
+    readonly vcpu: Vcpu,
+    readonly bus: Bus,
+    private readonly options: VmOptions = {},
+  ) {
+    this.clock = options.clock ?? "deterministic";
+    for (const size of [1, 2, 4, 8]) this.mmioBuffers[size] = new Uint8Array(size);
+    vcpu.core.setClockDivider(this.clock === "realtime" ? REALTIME_INSNS_PER_TICK : DETERMINISTIC_INSNS_PER_TICK);
+    if (options.sbi !== undefined) vcpu.core.setSbiEnabled(1);
+    if (options.htif !== undefined) vcpu.core.setTohost(options.htif.tohostGpa, options.htif.fromhostGpa ?? 0n);
+  }
+
+  get profiler(): ExitProfiler | undefined {
+    return this.options.profiler;
+  }
+
+  /** Ask the loop to stop after the current exit (devices: poweroff; hosts: Ctrl-A x). */
+  requestStop(reason: StopReason): void {
+    this.stopReason ??= reason;
+    this.sleeper.wake();
+  }
+
+  /** A device raised an interrupt: end a WFI sleep early. */
+  wake(): void {
+    this.sleeper.wake();
+  }
+
+  async run(limits: RunLimits = {}): Promise<VmResult> {
+    const vcpu = this.vcpu;
+    const core = vcpu.core;
+    const prof = this.options.profiler;
+    const started = performance.now();
+    let lastYield = started;
+    let insns = 0n;
+    let idleMs = 0;
+    this.wallAnchorMs = started;
+    this.mtimeAnchor = core.getMtime();
+    prof?.begin();
+
+    const finish = (reason: StopReason): VmResult => {
+      prof?.end();
+      return { reason, insns, wallSeconds: (performance.now() - started) / 1000, idleSeconds: idleMs / 1000 };
+    };
+
+    for (;;) {
+      if (this.stopReason !== undefined) return finish(this.stopReason);
+      let slice = this.clock === "realtime" ? REALTIME_SLICE_INSNS : SLICE_INSNS;
+      if (limits.maxInsns !== undefined) {
+        const left = limits.maxInsns - insns;
+        if (left <= 0n) return finish({ kind: "budget", maxInsns: limits.maxInsns });
+        if (left < BigInt(slice)) slice = Number(left);
+      }
+      if (this.clock === "realtime") this.syncRealtime();
+
+      const kind = vcpu.run(slice);
+      const retired = vcpu.exitInsns;
+      insns += BigInt(retired);
+      const t0 = prof === undefined ? -1 : prof.start();
+
+      switch (kind) {
+        case ExitKind.MmioRead: {
+          const data = this.mmioBuffers[vcpu.exitSize]!;
+          if (this.bus.read(vcpu.exitAddress, data) === BusResult.Fault) core.faultLastAccess();
+          else vcpu.setData(loadLe(data));
+          prof?.record(kind, this.bus.lastDevice?.name, this.bus.lastOffset, retired, t0);
+          continue;
+        }
+        case ExitKind.MmioWrite: {
+          const data = this.mmioBuffers[vcpu.exitSize]!;
+          storeLe(data, vcpu.exitData);
+          if (this.bus.write(vcpu.exitAddress, data) === BusResult.Fault) core.faultLastAccess();
+          prof?.record(kind, this.bus.lastDevice?.name, this.bus.lastOffset, retired, t0);
+          continue;
+        }
+        case ExitKind.Sbi: {
+          const sbi = this.options.sbi;
+          if (sbi === undefined) return finish({ kind: "error", message: "ecall to SBI from S-mode, but no SBI is configured" });
+          const eid = sbi.handle();
+          prof?.record(kind, "sbi", eid, retired, t0);
+          continue;
+        }
+        case ExitKind.Wfi: {
+          prof?.record(kind, undefined, -1, retired, t0);
+          idleMs += await this.idle();
+          lastYield = performance.now();
+          continue;
+        }
+        case ExitKind.BudgetExhausted: {
+          prof?.record(kind, undefined, -1, retired, t0);
+          const now = performance.now();
+          if (limits.timeoutMs !== undefined && now - started >= limits.timeoutMs) {
+            return finish({ kind: "timeout", ms: limits.timeoutMs });
+          }
+          if (now - lastYield >= YIELD_EVERY_MS) {
+            await yieldToEventLoop();
+            lastYield = performance.now();
+          }
+          continue;
+        }
+        case ExitKind.Halted:
+          prof?.record(kind, "htif", -1, retired, t0);
+          return finish({ kind: "tohost", code: Number(vcpu.exitData) });
+        case ExitKind.Tohost: {
+          prof?.record(kind, "htif", -1, retired, t0);
+          const problem = this.handleHtif(vcpu.exitData);
+          if (problem !== undefined) return finish({ kind: "error", message: problem });
+          continue;
+        }
+        case ExitKind.InternalError:
+          return finish({ kind: "error", message: this.internalErrorText() });
+        default:
+          return finish({ kind: "error", message: `core returned unexpected exit kind ${kind}` });
+      }
+    }
+  }
+
+  /** Real-time clock: move mtime forward to the wall clock (never backwards). */
+  private syncRealtime(): void {
+    const core = this.vcpu.core;
+    const wall = this.mtimeAnchor + BigInt(Math.floor((performance.now() - this.wallAnchorMs) * TICKS_PER_MS));
+    if (wall > core.getMtime()) core.setMtime(wall);
+  }
+
+  /**
+   * The guest executed WFI with nothing pending. Deterministic clock: jump mtime to the next
+   * timer deadline (idle time costs nothing and runs reproduce). Real-time: sleep until the
+   * deadline or a device event. Returns milliseconds slept.
+   */
+  private async idle(): Promise<number> {
+    const core = this.vcpu.core;
+    const deadline = core.nextTimerDeadline();
+    if (this.clock === "deterministic" && deadline !== NO_DEADLINE) {
+      if (deadline > core.getMtime()) core.setMtime(deadline);
+      return 0;
+    }
+    let ms = MAX_IDLE_SLEEP_MS;
+    if (deadline !== NO_DEADLINE) {
+      const ticks = deadline - core.getMtime();
+      ms = ticks <= 0n ? 0 : Math.min(MAX_IDLE_SLEEP_MS, Number(ticks) / TICKS_PER_MS);
+    }
+    const t = performance.now();
+    if (ms > 0) await this.sleeper.sleep(ms);
+    return performance.now() - t;
+  }
+
+  /** HTIF console (device 1, cmd 1); returns a problem description for anything else. */
+  private handleHtif(command: bigint): string | undefined {
+    const htif = this.options.htif;
+    const device = Number(command >> 56n);
+    const cmd = Number((command >> 48n) & 0xffn);
+    if (htif === undefined) return "guest wrote tohost but no HTIF is configured";
+    if (device === 0 && cmd === 0) return `unsupported HTIF syscall (tohost=0x${command.toString(16)}): only exit and console are implemented`;
+    if (device !== 1 || cmd !== 1) return `unsupported HTIF command: device ${device} cmd ${cmd}`;
+    htif.onConsoleByte?.(Number(command & 0xffn));
+    this.vcpu.guest.writeU64(htif.tohostGpa, 0n);
+    // Acknowledge as QEMU does, so guests that wait for fromhost proceed.
+    if (htif.fromhostGpa !== undefined) this.vcpu.guest.writeU64(htif.fromhostGpa, (command & ~0xffff_ffff_ffffn) | 0x100n | (command & 0xffn));
+    return undefined;
+  }
+
+  private internalErrorText(): string {
+    const v = this.vcpu;
+    const msg = v.exitMessage;
+    if (msg.startsWith("trap to M-mode")) {
+      return `${msg.split(":")[0]}: mcause ${v.exitData} (0x${v.exitData.toString(16)}), tval 0x${v.exitAddress.toString(16)}, pc 0x${v.exitPc.toString(16)}`;
+    }
+    return `core internal error at pc 0x${v.exitPc.toString(16)}: ${msg}`;
+  }
+}
