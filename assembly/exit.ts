@@ -3,7 +3,7 @@ import {
   EXIT_ADDR, EXIT_DATA, EXIT_KIND, EXIT_MSG, EXIT_MSG_LEN, EXIT_MSG_MAX, EXIT_PC, EXIT_SIZE,
   EXIT_INTERNAL_ERROR, EXIT_NONE,
 } from "./layout";
-import { chunkLeft } from "./cpu/state";
+import { endChunk } from "./cpu/state";
 
 /** Why the current instruction stopped early: nothing, a trap was taken, or the VCPU must exit. */
 export const STOP_NONE: i32 = 0;
@@ -43,5 +43,5 @@ export function internalError(msg: string, atPc: u64): void {
   for (let i: u32 = 0; i < n; i++) store<u8>(EXIT_MSG + i, <u8>msg.charCodeAt(i));
   store<u32>(EXIT_MSG_LEN, n);
   requestExit(EXIT_INTERNAL_ERROR, 0, 0, 0, atPc);
-  chunkLeft = 0; // end the chunk now: run() returns the exit
+  endChunk(); // end the chunk now: run() returns the exit
 }

@@ -12,7 +12,7 @@ import {
   SSTATUS_VIEW, SSTATUS_WRITABLE,
 } from "./csrs";
 import {
-  chunkLeft, currentInstret, mcause, mcounteren, mcountinhibit, medeleg, menvcfg, mepc, mideleg,
+  chunkLeft, currentInstret, endChunk, mcause, mcounteren, mcountinhibit, medeleg, menvcfg, mepc, mideleg,
   mie, mip, mipSoft, misa, mscratch, mstatus, mtval, mtvec, priv, satp, scause, scounteren,
   senvcfg, sepc, sscratch, stimecmp, stval, stvec,
 } from "./state";
@@ -125,7 +125,7 @@ export function csrWrite(csr: u32, v: u64): void {
     }
     case CSR_SIE: {
       mie = (mie & ~mideleg) | (v & mideleg & MIE_WRITABLE);
-      chunkLeft = 0;
+      endChunk();
       return;
     }
     case CSR_STVEC: stvec = legalTvec(v, stvec); return;
@@ -138,7 +138,7 @@ export function csrWrite(csr: u32, v: u64): void {
     case CSR_SIP: {
       const writable = MIP_SSIP & mideleg;
       mipSoft = (mipSoft & ~writable) | (v & writable);
-      chunkLeft = 0;
+      endChunk();
       return;
     }
     case CSR_SATP: {
@@ -153,20 +153,20 @@ export function csrWrite(csr: u32, v: u64): void {
     case CSR_MSTATUS: writeMstatus((mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE)); return;
     case CSR_MISA: return; // fixed: the extensions cannot be switched off
     case CSR_MEDELEG: medeleg = v & MEDELEG_WRITABLE; return;
-    case CSR_MIDELEG: mideleg = v & MIDELEG_WRITABLE; chunkLeft = 0; return;
-    case CSR_MIE: mie = v & MIE_WRITABLE; chunkLeft = 0; return;
+    case CSR_MIDELEG: mideleg = v & MIDELEG_WRITABLE; endChunk(); return;
+    case CSR_MIE: mie = v & MIE_WRITABLE; endChunk(); return;
     case CSR_MTVEC: mtvec = legalTvec(v, mtvec); return;
     case CSR_MCOUNTEREN: mcounteren = v & 0xffffffff; return;
     case CSR_MENVCFG: {
       menvcfg = v & (1 | MENVCFG_STCE);
       updateTimerLine();
-      chunkLeft = 0;
+      endChunk();
       return;
     }
     case CSR_STIMECMP: {
       stimecmp = v;
       updateTimerLine();
-      chunkLeft = 0;
+      endChunk();
       return;
     }
     case CSR_MCOUNTINHIBIT: mcountinhibit = v & 0xfffffffd; return;
@@ -178,7 +178,7 @@ export function csrWrite(csr: u32, v: u64): void {
       // Under Sstc (or the built-in SBI) STIP follows stimecmp and is read-only.
       const writable = MIP_SSIP | MIP_SEIP | (supervisorTimerActive() ? 0 : MIP_STIP);
       mipSoft = (mipSoft & ~writable) | (v & writable);
-      chunkLeft = 0;
+      endChunk();
       return;
     }
     case CSR_MSECCFG: mseccfg = v & 7; return;
@@ -219,7 +219,7 @@ function writeMstatus(v: u64): void {
   mstatus = (v & ~MSTATUS_SD) | MSTATUS_XLEN_FIELDS;
   if (((old ^ mstatus) & (MSTATUS_SUM | MSTATUS_MXR)) != 0) flushTlb();
   updateTlbBases();
-  chunkLeft = 0;
+  endChunk();
 }
 
 /** xtvec modes: 0 direct, 1 vectored; the reserved modes keep the old mode. */

@@ -10,7 +10,7 @@ import {
   PRIV_S, PRIV_U,
 } from "./csrs";
 import {
-  chunkLeft, getX, instret, mie, mip, mstatus, pc, priv, reservation, sbiEnabled, setX,
+  chunkLeft, endChunk, getX, instret, mie, mip, mstatus, pc, priv, reservation, sbiEnabled, setX,
 } from "./state";
 import {
   ACCESS_LOAD, ACCESS_STORE, fetchAddend, fetchRefill, fetchUpperHalf, fetchVpn, flushTlb,
@@ -40,12 +40,12 @@ export function run(budget: i32): i32 {
     updateTimerLine();
     takePendingInterrupt();
     const n = remaining < CHUNK ? remaining : CHUNK;
+    const chunkStart = instret;
     chunkLeft = n;
     instret += <u64>n;
     executeChunk();
-    remaining -= n - chunkLeft;
-    instret -= <u64>chunkLeft;
-    chunkLeft = 0;
+    endChunk();
+    remaining -= <i32>(instret - chunkStart);
     if (stop == STOP_EXIT) break;
     stop = STOP_NONE;
   }
@@ -392,18 +392,18 @@ function executePrivileged(insn: u32, raw: u32, rd: u32, rs1: u32, next: u64): b
     case 0x302: // MRET
       if (priv != PRIV_M) return trapIllegal(raw);
       doMret();
-      chunkLeft = 0;
+      endChunk();
       return true;
     case 0x102: // SRET
       if (priv == PRIV_U || (priv == PRIV_S && (mstatus & MSTATUS_TSR) != 0)) return trapIllegal(raw);
       doSret();
-      chunkLeft = 0;
+      endChunk();
       return true;
     case 0x105: { // WFI
       if (priv == PRIV_U || (priv == PRIV_S && (mstatus & MSTATUS_TW) != 0)) return trapIllegal(raw);
       if ((mip() & mie) != 0) {
         pc = next;
-        chunkLeft = 0;
+        endChunk();
         return true;
       }
       requestExit(EXIT_WFI, 0, 0, 0, pc);

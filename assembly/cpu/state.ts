@@ -60,6 +60,15 @@ export let ramSize: u64 = 0;
   return instret - <u64>chunkLeft;
 }
 
+/**
+ * End the current chunk after this instruction (so pending interrupts are checked): the
+ * instructions it will not run are given back to instret.
+ */
+@inline export function endChunk(): void {
+  instret -= <u64>chunkLeft;
+  chunkLeft = 0;
+}
+
 @inline export function getX(r: u32): u64 {
   return load<u64>(REGS + (r << 3));
 }
