@@ -30,10 +30,14 @@ export class Syscon implements BusDevice {
     return true;
   }
 
-  /** Only 32-bit writes to offset 0 are a register; an unknown command there is ignored, as in QEMU. */
+  /**
+   * 16- and 32-bit writes to offset 0 are the register (OpenSBI's sifive_test driver uses
+   * 16-bit writes; Linux's syscon-poweroff 32-bit); an unknown command is ignored, as in QEMU.
+   */
   write(offset: number, data: Uint8Array): boolean {
-    if (offset !== 0 || data.length !== 4) return false;
-    const value = (data[0]! | (data[1]! << 8) | (data[2]! << 16) | (data[3]! << 24)) >>> 0;
+    if (offset !== 0 || (data.length !== 2 && data.length !== 4)) return false;
+    const value = data.length === 2 ? data[0]! | (data[1]! << 8)
+      : (data[0]! | (data[1]! << 8) | (data[2]! << 16) | (data[3]! << 24)) >>> 0;
     const command = value & 0xffff;
     if (command === FINISHER_PASS) this.onShutdown("poweroff", 0);
     else if (command === FINISHER_RESET) this.onShutdown("reboot", 0);

@@ -40,8 +40,15 @@ describe("Syscon", () => {
     const { calls, syscon, write32 } = setup();
     expect(write32(0x1234)).toBe(true);
     expect(write32(FINISHER_PASS, 4)).toBe(false);
-    expect(syscon.write(0, Uint8Array.of(0x55, 0x55))).toBe(false);
+    expect(syscon.write(0, Uint8Array.of(0x55))).toBe(false);
+    expect(syscon.write(0, new Uint8Array(8))).toBe(false);
     expect(calls).toEqual([]);
+  });
+
+  it("takes 16-bit writes, as OpenSBI's sifive_test driver issues them", () => {
+    const { calls, syscon } = setup();
+    expect(syscon.write(0, Uint8Array.of(0x55, 0x55))).toBe(true);
+    expect(calls).toEqual([["poweroff", 0]]);
   });
 
   it("reads as zero", () => {

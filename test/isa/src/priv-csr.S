@@ -70,7 +70,8 @@ test_main:
   csrc sstatus, t0
   csrr a2, sstatus
   ecall
-1:CHECK_BITS(a1, SSTATUS_SUM | SSTATUS_SPP, SSTATUS_SUM | SSTATUS_SPP)
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  CHECK_BITS(a1, SSTATUS_SUM | SSTATUS_SPP, SSTATUS_SUM | SSTATUS_SPP)
   CHECK_BITS(a2, SSTATUS_SUM | SSTATUS_SPP, 0)
 
   # 10-16: sie / sip through mideleg
@@ -134,7 +135,8 @@ test_main:
   csrci sip, MIP_SSIP
   csrr a2, sip
   ecall
-1:CHECK(a1, MIP_SSIP)
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  CHECK(a1, MIP_SSIP)
   CHECK(a2, 0)
   csrr a0, mip
   CHECK(a0, 0)

@@ -8,7 +8,7 @@
 # 6-bit shift amounts incl. 32 and 63, largest load/store offsets), the
 # 32-bit results of C.ADDW/C.SUBW/C.ADDIW, link value pc+2 of C.JALR, and
 # 32-bit instructions at 2-byte-aligned addresses (incl. one straddling a
-# 4 KiB page boundary).
+# 4 KiB page boundary), and compressed HINT encodings (no-ops).
 #include "test.h"
   .option rvc
 
@@ -245,6 +245,23 @@ test_main:
 2:addi a0, zero, 5
   .option rvc
   CHECK(a0, 5)
+
+  # 63: compressed HINT encodings execute as no-ops (they must not trap)
+  SET_TEST(63)
+  li a0, 0x1234
+  li ra, 0x77
+  .half 0x0005                 # c.addi x0, 1   (c.nop with imm != 0)
+  .half 0x4015                 # c.li x0, 5
+  .half 0x6005                 # c.lui x0, 1
+  .half 0x802a                 # c.mv x0, a0
+  .half 0x902a                 # c.add x0, a0
+  .half 0x0006                 # c.slli x0, 1
+  .half 0x0502                 # c.slli a0, 0
+  .half 0x8101                 # c.srli a0, 0
+  .half 0x8501                 # c.srai a0, 0
+  CHECK(a0, 0x1234)
+  CHECK(ra, 0x77)
+  CHECK_ZERO(zero)
 
   j pass
 

@@ -78,7 +78,8 @@ test_main:
   li a1, PG(0)
   lw a0, 16(a1)
   ecall
-1:CHECK(a0, 0x7777)
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  CHECK(a0, 0x7777)
   # 3: fetch through a mapping: call code in PG(3)
   SET_TEST(3)
   ENTER_S_UNTIL(1f)
@@ -95,7 +96,8 @@ test_main:
   sh a2, 0x7fe(a1)
   lhu a0, 0x7fe(a1)
   ecall
-1:CHECK(a0, 0xfeed)
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  CHECK(a0, 0xfeed)
   la t0, pages + 4 * 4096
   lhu a0, 0x7fe(t0)
   CHECK(a0, 0xfeed)
@@ -113,7 +115,8 @@ test_main:
   li a2, 0xccbbaa99
   sw a2, 2(a1)
   ecall
-1:CHECK(a0, 0x0c0b0a0908070605)
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  CHECK(a0, 0x0c0b0a0908070605)
   ld a0, 0(s2)
   CHECK(a0, 0xaa99060504030201)
   ld a0, 0(s3)

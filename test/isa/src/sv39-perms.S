@@ -71,7 +71,8 @@ test_main:
   li a1, PG(0)
   ld a0, 0(a1)
   ecall
-1:CHECK(a0, 0xabcd)
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  CHECK(a0, 0xabcd)
   S_FAULT(2, CAUSE_STORE_PAGE, PG(0) + 8, sd a0, 0(a1))     # R: store faults
   SET_TEST(3)                  # AMO on R page: store page fault
   li a1, PG(0)
@@ -91,7 +92,8 @@ test_main:
   lr.d a5, (a1)
   sc.d a6, a4, (a1)
   ecall
-1:CHECK(a3, 0x1234)
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  CHECK(a3, 0x1234)
   CHECK(a4, 0xabcd)
   CHECK(a5, 0xabcd + 0x1234)
   CHECK_ZERO(a6)
@@ -105,7 +107,8 @@ test_main:
   li a1, PG(2)
   ld a0, 0(a1)
   ecall
-1:CHECK(a0, 0xabcd)
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  CHECK(a0, 0xabcd)
   S_FAULT(8, CAUSE_STORE_PAGE, PG(2) + 16, sd a0, 0(a1))   # ...not writable
   CLR_MSTATUS(MSTATUS_MXR)
   S_FAULT(9, CAUSE_LOAD_PAGE, PG(3), ld a0, 0(a1))          # W without R: reserved
@@ -136,7 +139,8 @@ test_main:
   li a2, 0x77
   sd a2, 24(a1)
   ecall
-1:CHECK(a0, 0xabcd)
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  CHECK(a0, 0xabcd)
   ld a0, 24(s0)
   CHECK(a0, 0x77)
   SET_TEST(19)                 # ...but never execution of a U page
@@ -156,7 +160,8 @@ test_main:
   li a1, PG(6)
   jalr a1
   ecall
-1:CHECK(a0, 0xc0de)
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  CHECK(a0, 0xc0de)
   SET_TEST(21)                 # R without X: fetch faults
   li a1, PG(7)
   EXPECT_MTRAP(1f)
@@ -214,7 +219,8 @@ test_main:
   li a1, PG(9)
   ld a0, 0(a1)
   ecall
-1:CHECK(a0, 0xabcd)
+1:CHECK_MCAUSE(CAUSE_ECALL_U)
+  CHECK(a0, 0xabcd)
   CLR_MSTATUS(MSTATUS_MXR)
 
   # ---- MPRV: M-mode loads/stores with MPP's privilege ----

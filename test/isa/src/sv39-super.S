@@ -62,7 +62,8 @@ test_main:
   li a6, VA_2M + 0x1ff000
   sd a5, 0x10(a6)
   ecall
-1:CHECK(a2, 0x1111)
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  CHECK(a2, 0x1111)
   CHECK(a3, 0x2222)
   CHECK(a4, 0x3333)
   li t1, PA_2M + 0x1ff010
@@ -75,7 +76,8 @@ test_main:
   li a2, 0x5555
   sd a2, 0x18(a1)
   ecall
-1:la t0, page4k
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  la t0, page4k
   ld a0, 0x18(t0)
   CHECK(a0, 0x5555)
   # 3: 1 GiB page: data in the image, seen through VA_1G
@@ -90,7 +92,8 @@ test_main:
   li a2, 0x6666
   sd a2, 8(s1)
   ecall
-1:CHECK(a0, 0xfedcba9876543210)
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  CHECK(a0, 0xfedcba9876543210)
   la t0, magic
   ld a0, 8(t0)
   CHECK(a0, 0x6666)
@@ -104,7 +107,8 @@ test_main:
   ENTER_S_UNTIL(1f)
   jalr ra, 0(s1)
   ecall
-1:CHECK(a0, 0x5117)
+1:CHECK_MCAUSE(CAUSE_ECALL_S)
+  CHECK(a0, 0x5117)
   # 5: U-mode code and data through a 2 MiB U page
   SET_TEST(5)
   la t0, routine
