@@ -1,0 +1,50 @@
+// linux-nofpu.test.ts — boots the reference Linux 6.1 guest (Image-nofpu) to INIT OK and a clean power-off, with each RNG device.
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { findGuestImage, missingGuestMessage, OPENSBI_FW_JUMP } from "../helpers/guests.js";
+import { bootLinuxForTest } from "../helpers/linux.js";
+
+const image = findGuestImage("Image-nofpu");
+
+describe.skipIf(image === undefined)(`Linux Image-nofpu ${image === undefined ? `(skipped: ${missingGuestMessage("Image-nofpu")})` : ""}`, () => {
+  it("boots to INIT OK with timeriomem_rng on rngboi, computes cpuwork right, and powers off", async () => {
+    const run = await bootLinuxForTest({
+      image: image!,
+      cmdline: "console=ttyS0 rngbytes=4096 cpuwork=2000000",
+      rng: "rngboi",
+    });
+    expect(run.output).toContain("INIT OK");
+    expect(run.output).toContain("rng_current: 10020000.rng");
+    expect(run.output).toMatch(/hwrng: read 4096 bytes in \d+ ns/);
+    const rate = /hwrng: (\d+) bytes\/s/.exec(run.output);
+    expect(Number(rate?.[1])).toBeGreaterThan(0);
+    expect(run.output).toContain("cpuwork: 2000000 rounds");
+    expect(run.output).toContain("(result 18ef286d3d4e0ca)");
+    expect(run.output).toContain("POWER OFF");
+    expect(run.result.reason).toEqual({ kind: "poweroff" });
+    // The driver read our register: at least one exit per 32-bit word of the 4096 bytes.
+    const rngRow = run.profiler.snapshot().rows.find((r) => r.device === "rngboi");
+    expect(rngRow?.count).toBeGreaterThanOrEqual(1024);
+  });
+
+  it("boots identically every time in the deterministic clock (same instruction count to INIT OK)", async () => {
+    const opts = { image: image!, cmdline: "console=ttyS0 rngbytes=64", rng: "none" as const, maxInsns: 1_500_000_000n };
+    const a = await bootLinuxForTest(opts);
+    const b = await bootLinuxForTest(opts);
+    expect(a.insnsAtInitOk).toBeDefined();
+    expect(a.insnsAtInitOk).toBe(b.insnsAtInitOk);
+  });
+
+  it("boots through OpenSBI fw_jump.bin with --bios as well", async () => {
+    if (!existsSync(OPENSBI_FW_JUMP)) throw new Error(`${OPENSBI_FW_JUMP} missing: apt-get install opensbi`);
+    const run = await bootLinuxForTest({
+      image: image!,
+      cmdline: "console=ttyS0 rngbytes=64",
+      rng: "rngboi",
+      bios: OPENSBI_FW_JUMP,
+    });
+    expect(run.output).toContain("OpenSBI v");
+    expect(run.output).toContain("INIT OK");
+    expect(run.result.reason).toEqual({ kind: "poweroff" });
+  });
+});
