@@ -226,10 +226,14 @@ export function runBareMetal(vcpu: Vcpu, opts: BareMetalOptions = {}): BareMetal
         continue;
       }
 
-      case ExitKind.Wfi:
-        // Bare metal has no timer source or device that the host could wait for, so sleeping would
-        // never end: resume at once. A guest that loops on WFI is bounded by maxInsns like any loop.
+      case ExitKind.Wfi: {
+        // Nothing pending: skip guest time ahead to the next timer deadline (the in-core CLINT's
+        // clock is derived from instructions, so this is the deterministic clock's idle), or, with
+        // no timer armed, resume at once; a guest that loops on WFI is bounded by maxInsns.
+        const deadline = vcpu.core.nextTimerDeadline();
+        if (deadline !== 0xffff_ffff_ffff_ffffn && deadline > vcpu.core.getMtime()) vcpu.core.setMtime(deadline);
         continue;
+      }
 
       case ExitKind.Sbi:
         return finish("error", { message: `guest made an SBI call at pc ${hex(vcpu.exitPc)}, but bare-metal runs have no SBI` });

@@ -44,6 +44,9 @@ class FakeVcpu {
   readonly core = {
     setTohost: (tohost: bigint, fromhost: bigint): void => void this.tohostSet.push([tohost, fromhost]),
     faultLastAccess: (): void => void this.faults.push(this.exitAddress),
+    nextTimerDeadline: (): bigint => 0xffff_ffff_ffff_ffffn,
+    getMtime: (): bigint => 0n,
+    setMtime: (_v: bigint): void => undefined,
   };
 
   constructor(private readonly script: ScriptedExit[] = []) {
