@@ -1,0 +1,72 @@
+// boot.ts — `npm run bench:boot`: boot the reference Linux guest and record what matters, beside QEMU and TinyEMU.
+//
+// Records: wall seconds and guest instructions to INIT OK (built-in SBI, deterministic clock, so
+// the instruction count is exact); the guest-reported /dev/hwrng throughput with each RNG device
+// (real-time clock, as a user would run it); and MIPS on cpuwork=20000000 (1.5 G instructions).
+import { findGuestImage, missingGuestMessage } from "../test/helpers/guests.js";
+import { bootLinuxForTest, type LinuxRun } from "../test/helpers/linux.js";
+import { machineLine, writeResult } from "./results.js";
+
+/** From ../shared/guests/linux/README.md (same machine, 2026-11-25). */
+const REFERENCE = {
+  qemu: { initOkSeconds: 0.47, virtioRngBytesPerSec: "0.55–1.35 MB/s", rngboiBytesPerSec: "68–72 KB/s", cpuworkMips: 2000 },
+  tinyemu: { initOkSeconds: 0.72, virtioRngBytesPerSec: "1.32–1.39 MB/s", rngboiBytesPerSec: "33 KB/s", cpuworkMips: 145 },
+};
+
+const image = findGuestImage("Image-nofpu");
+if (image === undefined) {
+  console.error(`bench:boot: ${missingGuestMessage("Image-nofpu")}`);
+  process.exit(2);
+}
+
+function field(run: LinuxRun, re: RegExp): number | undefined {
+  const m = re.exec(run.output);
+  return m === null ? undefined : Number(m[1]);
+}
+
+// 1. Boot to INIT OK.
+const t0 = performance.now();
+const boot = await bootLinuxForTest({ image, cmdline: "console=ttyS0 rngbytes=64", rng: "none" });
+const initOkSeconds = (performance.now() - t0) / 1000;
+if (boot.insnsAtInitOk === undefined) throw new Error("the guest never printed INIT OK");
+const bootWall = boot.result.wallSeconds;
+const insnsToInitOk = Number(boot.insnsAtInitOk);
+const initOkWall = (bootWall * insnsToInitOk) / Number(boot.result.insns);
+
+// 2. hwrng throughput with each device.
+const rng: Array<{ device: string; driver: string; bytes: number; bytesPerSec: number; exitsPerKiB: number; hostTimeShare: number | null }> = [];
+for (const [device, bytes] of [["rngboi", 65536], ["virtio", 1 << 20]] as const) {
+  const run = await bootLinuxForTest({ image, cmdline: `console=ttyS0 rngbytes=${bytes}`, rng: device, clock: "realtime" });
+  const driver = /rng_current: (\S+)/.exec(run.output)?.[1] ?? "none";
+  const bps = field(run, /hwrng: (\d+) bytes\/s/) ?? 0;
+  const snap = run.profiler.snapshot();
+  const deviceExits = snap.rows.filter((r) => r.device !== undefined && r.device !== null &&
+    (device === "rngboi" ? r.device === "rngboi" : r.device.startsWith("virtio"))).reduce((n, r) => n + r.count, 0);
+  rng.push({
+    device, driver, bytes, bytesPerSec: bps, exitsPerKiB: deviceExits / (bytes / 1024),
+    hostTimeShare: snap.hostNsTotal === null || snap.wallSeconds === 0 ? null : snap.hostNsTotal / 1e9 / snap.wallSeconds,
+  });
+}
+
+// 3. cpuwork MIPS (the guest measures its own loop; 75 instructions per round).
+const work = await bootLinuxForTest({ image, cmdline: "console=ttyS0 rngbytes=64 cpuwork=20000000", rng: "none", clock: "realtime" });
+const workNs = field(work, /cpuwork: 20000000 rounds in (\d+) ns/);
+const workOk = work.output.includes("(result 287db4fcc98a77f3)");
+const cpuworkMips = workNs === undefined ? 0 : (20_000_000 * 75) / (workNs / 1e9) / 1e6;
+
+const pad = (s: string, n: number): string => s.padEnd(n);
+console.log(`Linux ${image} (${machineLine()})`);
+console.log(`${pad("measure", 44)} ${pad("wasmvisor", 16)} ${pad("QEMU 7.2", 16)} TinyEMU`);
+console.log(`${pad("wall seconds to INIT OK", 44)} ${pad(initOkWall.toFixed(2), 16)} ${pad(String(REFERENCE.qemu.initOkSeconds), 16)} ${REFERENCE.tinyemu.initOkSeconds}`);
+console.log(`${pad("guest instructions to INIT OK", 44)} ${pad(insnsToInitOk.toLocaleString("en-US"), 16)}`);
+for (const r of rng) {
+  const ref = r.device === "rngboi" ? "rngboiBytesPerSec" : "virtioRngBytesPerSec";
+  console.log(`${pad(`/dev/hwrng via ${r.driver} (${r.bytes} B)`, 44)} ${pad(`${(r.bytesPerSec / 1000).toFixed(1)} KB/s`, 16)} ${pad(REFERENCE.qemu[ref], 16)} ${REFERENCE.tinyemu[ref]}`);
+  console.log(`${pad(`  exits per KiB, host-time share`, 44)} ${r.exitsPerKiB.toFixed(1)}, ${r.hostTimeShare === null ? "-" : `${(r.hostTimeShare * 100).toFixed(1)}%`}`);
+}
+console.log(`${pad(`cpuwork=20000000 MIPS${workOk ? "" : " (WRONG RESULT)"}`, 44)} ${pad(cpuworkMips.toFixed(0), 16)} ${pad(`≈${REFERENCE.qemu.cpuworkMips} (JIT)`, 16)} ≈${REFERENCE.tinyemu.cpuworkMips}`);
+const path = writeResult("boot", {
+  image, initOkWallSeconds: initOkWall, bootProcessSeconds: initOkSeconds, insnsToInitOk, rng, cpuworkMips, cpuworkResultOk: workOk,
+  reference: REFERENCE,
+});
+console.log(`wrote ${path}`);
