@@ -6,7 +6,7 @@ import {
   CSR_MIDELEG, CSR_MIE, CSR_MIMPID, CSR_MINSTRET, CSR_MIP, CSR_MISA, CSR_MSCRATCH, CSR_MSECCFG,
   CSR_MSTATUS, CSR_MTVAL, CSR_MTVEC, CSR_MVENDORID, CSR_PMPADDR0, CSR_PMPADDR63, CSR_PMPCFG0,
   CSR_PMPCFG15, CSR_SATP, CSR_SCAUSE, CSR_SCOUNTEREN, CSR_SENVCFG, CSR_SEPC, CSR_SIE, CSR_SIP,
-  CSR_SSCRATCH, CSR_SSTATUS, CSR_STIMECMP, CSR_STVAL, CSR_STVEC, CSR_TIME, MENVCFG_STCE, MEDELEG_WRITABLE, MIDELEG_WRITABLE,
+  CSR_SSCRATCH, CSR_SSTATUS, CSR_STIMECMP, CSR_TDATA3, CSR_TSELECT, CSR_STVAL, CSR_STVEC, CSR_TIME, MENVCFG_STCE, MEDELEG_WRITABLE, MIDELEG_WRITABLE,
   MIE_WRITABLE, MIP_SEIP, MIP_SSIP, MIP_STIP, MSTATUS_FS, MSTATUS_MPP, MSTATUS_MXR, MSTATUS_SD,
   MSTATUS_SUM, MSTATUS_TVM, MSTATUS_WRITABLE, MSTATUS_XLEN_FIELDS, PRIV_M, PRIV_S, PRIV_U,
   SSTATUS_VIEW, SSTATUS_WRITABLE,
@@ -111,6 +111,8 @@ export function csrRead(csr: u32): u64 {
     return pmpcfg[(csr - CSR_PMPCFG0) >> 1];
   }
   if (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR63) return pmpaddr[csr - CSR_PMPADDR0];
+  // tdata1 = 0 says "no trigger here", which is how software discovers there are none.
+  if (csr >= CSR_TSELECT && csr <= CSR_TDATA3) return 0;
   csrMissing = true;
   return 0;
 }
@@ -203,6 +205,7 @@ export function csrWrite(csr: u32, v: u64): void {
     pmpaddr[csr - CSR_PMPADDR0] = v & ((<u64>1 << 54) - 1);
     return;
   }
+  if (csr >= CSR_TSELECT && csr <= CSR_TDATA3) return; // no triggers: writes are ignored (WARL)
   csrMissing = true;
 }
 

@@ -38,6 +38,9 @@ export const CSR_PMPCFG15: u32 = 0x3af;
 export const CSR_PMPADDR0: u32 = 0x3b0;
 export const CSR_PMPADDR63: u32 = 0x3ef;
 export const CSR_MSECCFG: u32 = 0x747;
+/** Debug triggers (Sdtrig): tselect and tdata1..3 exist but no trigger is implemented. */
+export const CSR_TSELECT: u32 = 0x7a0;
+export const CSR_TDATA3: u32 = 0x7a3;
 
 export const CSR_MCYCLE: u32 = 0xb00;
 export const CSR_MINSTRET: u32 = 0xb02;

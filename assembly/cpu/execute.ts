@@ -355,7 +355,11 @@ function executeChunk(): void {
         const writes = op == 1 || rs1 != 0;
         if (!csrAllowed(csr, writes) || !csrExists(csr)) { illegal(raw); break; }
         const src: u64 = isImm ? <u64>rs1 : getX(rs1);
+        // A counter read sees the instructions retired before this one: give the chunk's
+        // count for this instruction back while reading.
+        chunkLeft++;
         const old = op == 1 && rd == 0 ? 0 : csrRead(csr);
+        chunkLeft--;
         if (writes) csrWrite(csr, op == 1 ? src : op == 2 ? old | src : old & ~src);
         setX(rd, old);
         pc = next;
