@@ -8,8 +8,13 @@ import type { ConsoleBackend } from "./backends/console.js";
 import type { EntropySource } from "./backends/entropy.js";
 import { CoreIrqLine } from "./irq.js";
 import {
-  RNGBOI_BASE, RNGBOI_SIZE, SYSCON_BASE, SYSCON_SIZE, UART0_BASE, UART0_IRQ, UART0_SIZE,
+  RNGBOI_BASE, RNGBOI_SIZE, SYSCON_BASE, SYSCON_SIZE, UART0_BASE, UART0_IRQ, UART0_SIZE, VIRTIO_IRQ_BASE,
+  VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE,
 } from "./memmap.js";
+import type { VirtioDevice } from "./devices/virtio/device.js";
+import { VirtioMmioTransport, virtioMmioFdtNode } from "./devices/virtio/mmio.js";
+import { QueueSlots } from "./devices/virtio/queue.js";
+import { VirtioRng } from "./devices/virtio/rng.js";
 import type { PlacedDevice } from "./devices/placement.js";
 import { Rngboi, rngboiFdtNode } from "./devices/rngboi.js";
 import { Syscon, sysconFdtNodes } from "./devices/syscon.js";
@@ -41,6 +46,8 @@ export interface Machine {
   uart: Uart16550;
   syscon: Syscon;
   rngboi?: Rngboi;
+  /** virtio-mmio transports, by slot (slot i at 0x10001000 + 0x1000·i, IRQ 1 + i). */
+  virtio: VirtioMmioTransport[];
   /** Every device on the bus with its window and IRQ, in address order. */
   devices: PlacedDevice[];
 }
@@ -75,6 +82,22 @@ export async function createMachine(module: WebAssembly.Module, config: MachineC
     place({ device: rngboi, base: RNGBOI_BASE, size: RNGBOI_SIZE, fdtNode: () => rngboiFdtNode(RNGBOI_BASE) });
   }
 
+  // virtio devices fill the slots in order; one QueueSlots shares the core's queue records.
+  const slots = new QueueSlots();
+  const virtio: VirtioMmioTransport[] = [];
+  const addVirtio = (device: VirtioDevice, shortName: string): void => {
+    const i = virtio.length;
+    if (i >= VIRTIO_MMIO_SLOTS) throw new Error(`no free virtio-mmio slot for ${shortName} (${VIRTIO_MMIO_SLOTS} in use)`);
+    const base = VIRTIO_MMIO_BASE + BigInt(i) * VIRTIO_MMIO_STRIDE;
+    const t = new VirtioMmioTransport(device, {
+      host: vcpu, slots, irq: new CoreIrqLine(vcpu.core, VIRTIO_IRQ_BASE + i, wake), baseGpa: base,
+      name: `virtio${i}:${shortName}`, ...(config.log !== undefined ? { log: config.log } : {}),
+    });
+    virtio.push(t);
+    place({ device: t, base, size: BigInt(t.windowBytes), irq: t.irqLine, fdtNode: (ctx) => virtioMmioFdtNode(t, ctx) });
+  };
+  if (rng === "virtio" || rng === "both") addVirtio(new VirtioRng(config.entropy), "rng");
+
   const sbi = config.sbi?.(vcpu, stop);
   vm = new Vm(vcpu, bus, { clock: config.clock, profiler: config.profiler, sbi, htif: config.htif });
   if (config.profiler !== undefined) {
@@ -85,5 +108,5 @@ export async function createMachine(module: WebAssembly.Module, config: MachineC
     }
   }
   placed.sort((a, b) => (a.base < b.base ? -1 : 1));
-  return { vcpu, bus, vm, uart, syscon, rngboi, devices: placed };
+  return { vcpu, bus, vm, uart, syscon, rngboi, virtio, devices: placed };
 }

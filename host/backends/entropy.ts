@@ -37,6 +37,14 @@ export class PooledEntropy implements EntropySource {
   fill(dest: Uint8Array): void {
     let done = 0;
     while (done < dest.length) {
+      const rest = dest.length - done;
+      if (this.next === this.pool.length && rest >= this.pool.length) {
+        // A request at least a pool long (a virtio buffer) is filled by the host call directly:
+        // the bytes land in guest RAM without passing through the pool.
+        this.fillBlock(dest.subarray(done));
+        this.refills++;
+        return;
+      }
       if (this.next === this.pool.length) {
         this.fillBlock(this.pool);
         this.refills++;

@@ -19,6 +19,8 @@ import {
 } from "./device.js";
 import * as R from "./mmio-regs.js";
 import { VirtQueue, VirtQueueError, type QueueSlots } from "./queue.js";
+import { FdtNode } from "../../boot/fdt.js";
+import { irqOf, regOf, type FdtContext } from "../placement.js";
 
 /** The parts of a Vcpu a transport needs to build queues (a Vcpu satisfies it). */
 export interface QueueHost {
@@ -159,7 +161,8 @@ export class VirtioMmioTransport implements BusDevice {
 
   read(offset: number, data: Uint8Array): boolean {
     if (offset >= R.VIRTIO_MMIO_CONFIG) {
-      return configAccess(offset, data) && this.device.readConfig(offset - R.VIRTIO_MMIO_CONFIG, data);
+      return configAccess(offset, data) &&
+        this.guardedConfig("readConfig", () => this.device.readConfig(offset - R.VIRTIO_MMIO_CONFIG, data));
     }
     if (data.length !== 4 || (offset & 3) !== 0) return false;
     const value = this.readRegister(offset);
@@ -176,7 +179,7 @@ export class VirtioMmioTransport implements BusDevice {
       if (!configAccess(offset, data)) return false;
       // Config writes belong to a driver that claimed the device and has not given up on it.
       if ((this.status & (STATUS_DRIVER | STATUS_FAILED)) !== STATUS_DRIVER) return this.refuse();
-      return this.device.writeConfig(offset - R.VIRTIO_MMIO_CONFIG, data);
+      return this.guardedConfig("writeConfig", () => this.device.writeConfig(offset - R.VIRTIO_MMIO_CONFIG, data));
     }
     if (data.length !== 4 || (offset & 3) !== 0) return false;
     return this.writeRegister(offset, (data[0]! | (data[1]! << 8) | (data[2]! << 16) | (data[3]! << 24)) >>> 0);
@@ -257,11 +260,11 @@ export class VirtioMmioTransport implements BusDevice {
 
   private writeStatus(value: number): void {
     if (value === 0) return this.resetDevice();
-    // DEVICE_NEEDS_RESET is the device's bit: the driver can neither set nor clear it.
     if ((value & STATUS_FAILED) !== 0) {
       this.status |= STATUS_FAILED; // giving up is always honoured; the rest of the write is moot
       return;
     }
+    // DEVICE_NEEDS_RESET is the device's bit: the driver can neither set nor clear it.
     const old = this.status & DRIVER_STATUS_BITS;
     let next = value & DRIVER_STATUS_BITS;
     if ((next & old) !== old) return void this.refuse(); // a driver never clears a bit (2.1.1)
@@ -382,7 +385,8 @@ export class VirtioMmioTransport implements BusDevice {
   }
 
   private disableQueue(q: QueueState): void {
-    q.live?.reset();
+    // Reset the core's record even with no live queue: a failed setup leaves its error there.
+    this.options.host.core.queueReset(q.slot);
     q.live = undefined;
     q.ready = false;
     q.dead = false;
@@ -442,6 +446,13 @@ export class VirtioMmioTransport implements BusDevice {
     }
   }
 
+  /** Config space accesses are device code on guest offsets too; a throw refuses the access. */
+  private guardedConfig(what: string, fn: () => boolean): boolean {
+    let ok = false;
+    this.guarded(what, () => (ok = fn()));
+    return ok;
+  }
+
   private refuse(): boolean {
     this.stats.refusedWrites++;
     return true;
@@ -465,3 +476,10 @@ function low(old: bigint, value: number): bigint {
 function high(old: bigint, value: number): bigint {
   return (old & LOW32) | (BigInt(value) << 32n);
 }
+
+/** The devicetree node Linux's virtio_mmio driver binds to: one per slot that holds a device. */
+export function virtioMmioFdtNode(t: VirtioMmioTransport, ctx: FdtContext): FdtNode {
+  const node = new FdtNode(`virtio_mmio@${t.baseGpa.toString(16)}`).string("compatible", "virtio,mmio");
+  return irqOf(regOf(node, t.baseGpa, BigInt(t.windowBytes)), t.irqLine, ctx);
+}
+

@@ -212,13 +212,13 @@ describe("VirtQueue: malformed queues break with the right error", () => {
     expectBroken(q, E.head);
   });
 
-  it.each([
+  it.each<[string, () => [bigint, number]]>([
     ["below RAM", () => [0x1000n, 16]],
     ["past the end of RAM", () => [ramEnd + 0x1000n, 16]],
     ["running over the end of RAM", () => [ramEnd - 32n, 64]],
     ["wrapping the 64-bit space", () => [0xffff_ffff_ffff_fff0n, 0x100]],
     ["4 GiB long", () => [ramBase + 0x100n, 0xffff_ffff]],
-  ] as const)("a buffer %s", (_what, where) => {
+  ])("a buffer %s", (_what, where) => {
     const { mq, q } = setup(8);
     const [gpa, len] = where();
     mq.addChain([{ gpa, len, writable: true }]);
