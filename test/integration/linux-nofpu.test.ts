@@ -27,6 +27,18 @@ describe.skipIf(image === undefined)(`Linux Image-nofpu ${image === undefined ? 
     expect(rngRow?.count).toBeGreaterThanOrEqual(1024);
   });
 
+  it("feeds /dev/hwrng through Linux's virtio_rng driver with one notification per request", async () => {
+    const run = await bootLinuxForTest({ image: image!, cmdline: "console=ttyS0 rngbytes=65536", rng: "virtio" });
+    expect(run.output).toContain("rng_current: virtio_rng.0");
+    expect(run.output).toMatch(/hwrng: read 65536 bytes in \d+ ns/);
+    expect(Number(/hwrng: (\d+) bytes\/s/.exec(run.output)?.[1])).toBeGreaterThan(0);
+    expect(run.result.reason).toEqual({ kind: "poweroff" });
+    const notifies = run.profiler.snapshot().rows.find((r) => r.register === "QueueNotify")?.count ?? 0;
+    // Linux asks for 64 bytes per request: 1024 requests, each one QueueNotify exit (plus a few at probe).
+    expect(notifies).toBeGreaterThanOrEqual(1024);
+    expect(notifies).toBeLessThan(1100);
+  });
+
   it("boots identically every time in the deterministic clock (same instruction count to INIT OK)", async () => {
     const opts = { image: image!, cmdline: "console=ttyS0 rngbytes=64", rng: "none" as const, maxInsns: 1_500_000_000n };
     const a = await bootLinuxForTest(opts);
