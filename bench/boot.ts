@@ -5,6 +5,7 @@
 // (real-time clock, as a user would run it); and MIPS on cpuwork=20000000 (1.5 G instructions).
 import { findGuestImage, missingGuestMessage } from "../test/helpers/guests.js";
 import { bootLinuxForTest, type LinuxRun } from "../test/helpers/linux.js";
+import { ExitKind } from "../host/abi.js";
 import { machineLine, writeResult } from "./results.js";
 
 /** From ../shared/guests/linux/README.md (same machine, 2026-11-25). */
@@ -33,7 +34,22 @@ const bootWall = boot.result.wallSeconds;
 const insnsToInitOk = Number(boot.insnsAtInitOk);
 const initOkWall = (bootWall * insnsToInitOk) / Number(boot.result.insns);
 
-// 2. hwrng throughput with each device.
+// 2. The timer path: Sstc (stimecmp written by the kernel, no exit) against sbi_set_timer (an
+//    Sbi exit per timer tick), both on an idle-ish boot with a busy loop afterwards.
+const timer: Array<{ sstc: boolean; sbiExits: number; setTimerCalls: number; wallSeconds: number; insns: number }> = [];
+for (const sstc of [true, false]) {
+  const run = await bootLinuxForTest({ image, cmdline: "console=ttyS0 rngbytes=64 cpuwork=2000000", rng: "none", sstc, clock: "realtime" });
+  const rows = run.profiler.snapshot().rows.filter((r) => r.kind === ExitKind.Sbi);
+  timer.push({
+    sstc,
+    sbiExits: rows.reduce((n, r) => n + r.count, 0),
+    setTimerCalls: rows.filter((r) => r.offset === 0x54494d45 || r.offset === 0).reduce((n, r) => n + r.count, 0),
+    wallSeconds: run.result.wallSeconds,
+    insns: Number(run.result.insns),
+  });
+}
+
+// 3. hwrng throughput with each device.
 const rng: Array<{ device: string; driver: string; bytes: number; bytesPerSec: number; exitsPerKiB: number; hostTimeShare: number | null }> = [];
 for (const [device, bytes] of [["rngboi", 65536], ["virtio", 1 << 20]] as const) {
   const run = await bootLinuxForTest({ image, cmdline: `console=ttyS0 rngbytes=${bytes}`, rng: device, clock: "realtime" });
@@ -48,7 +64,7 @@ for (const [device, bytes] of [["rngboi", 65536], ["virtio", 1 << 20]] as const)
   });
 }
 
-// 3. cpuwork MIPS (the guest measures its own loop; 75 instructions per round).
+// 4. cpuwork MIPS (the guest measures its own loop; 75 instructions per round).
 const work = await bootLinuxForTest({ image, cmdline: "console=ttyS0 rngbytes=64 cpuwork=20000000", rng: "none", clock: "realtime" });
 const workNs = field(work, /cpuwork: 20000000 rounds in (\d+) ns/);
 const workOk = work.output.includes("(result 287db4fcc98a77f3)");
@@ -64,9 +80,12 @@ for (const r of rng) {
   console.log(`${pad(`/dev/hwrng via ${r.driver} (${r.bytes} B)`, 44)} ${pad(`${(r.bytesPerSec / 1000).toFixed(1)} KB/s`, 16)} ${pad(REFERENCE.qemu[ref], 16)} ${REFERENCE.tinyemu[ref]}`);
   console.log(`${pad(`  exits per KiB, host-time share`, 44)} ${r.exitsPerKiB.toFixed(1)}, ${r.hostTimeShare === null ? "-" : `${(r.hostTimeShare * 100).toFixed(1)}%`}`);
 }
+for (const t of timer) {
+  console.log(`${pad(`timer via ${t.sstc ? "Sstc (stimecmp)" : "sbi_set_timer"}: SBI exits, wall`, 44)} ${t.sbiExits} (${t.setTimerCalls} set_timer), ${t.wallSeconds.toFixed(2)} s`);
+}
 console.log(`${pad(`cpuwork=20000000 MIPS${workOk ? "" : " (WRONG RESULT)"}`, 44)} ${pad(cpuworkMips.toFixed(0), 16)} ${pad(`≈${REFERENCE.qemu.cpuworkMips} (JIT)`, 16)} ≈${REFERENCE.tinyemu.cpuworkMips}`);
 const path = writeResult("boot", {
-  image, initOkWallSeconds: initOkWall, bootProcessSeconds: initOkSeconds, insnsToInitOk, rng, cpuworkMips, cpuworkResultOk: workOk,
+  image, initOkWallSeconds: initOkWall, bootProcessSeconds: initOkSeconds, insnsToInitOk, rng, timer, cpuworkMips, cpuworkResultOk: workOk,
   reference: REFERENCE,
 });
 console.log(`wrote ${path}`);
