@@ -80,6 +80,7 @@ export class Vm {
   /** One scratch buffer per access size, so an MMIO exit allocates nothing. */
   private readonly mmioBuffers: Uint8Array[] = [];
   private wallAnchorMs = 0;
+  private pauseGate: { promise: Promise<void>; release: () => void } | undefined;
   private mtimeAnchor = 0n;
 
   constructor(
@@ -102,11 +103,31 @@ export class Vm {
   requestStop(reason: StopReason): void {
     this.stopReason ??= reason;
     this.sleeper.wake();
+    this.resume();
   }
 
   /** A device raised an interrupt: end a WFI sleep early. */
   wake(): void {
     this.sleeper.wake();
+  }
+
+  /** Stop running guest code at the next exit until resume() (the loop keeps its state). */
+  pause(): void {
+    if (this.pauseGate !== undefined) return;
+    let release = (): void => undefined;
+    const promise = new Promise<void>((resolve) => (release = resolve));
+    this.pauseGate = { promise, release };
+    this.sleeper.wake();
+  }
+
+  resume(): void {
+    const gate = this.pauseGate;
+    this.pauseGate = undefined;
+    gate?.release();
+  }
+
+  get paused(): boolean {
+    return this.pauseGate !== undefined;
   }
 
   async run(limits: RunLimits = {}): Promise<VmResult> {
@@ -128,6 +149,14 @@ export class Vm {
 
     for (;;) {
       if (this.stopReason !== undefined) return finish(this.stopReason);
+      if (this.pauseGate !== undefined) {
+        const pausedAt = performance.now();
+        await this.pauseGate.promise;
+        idleMs += performance.now() - pausedAt;
+        this.wallAnchorMs += performance.now() - pausedAt; // guest time does not pass while paused
+        lastYield = performance.now();
+        continue;
+      }
       let slice = this.clock === "realtime" ? REALTIME_SLICE_INSNS : SLICE_INSNS;
       if (limits.maxInsns !== undefined) {
         const left = limits.maxInsns - insns;
