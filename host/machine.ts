@@ -15,6 +15,9 @@ import type { VirtioDevice } from "./devices/virtio/device.js";
 import { VirtioMmioTransport, virtioMmioFdtNode } from "./devices/virtio/mmio.js";
 import { QueueSlots } from "./devices/virtio/queue.js";
 import { VirtioRng } from "./devices/virtio/rng.js";
+import type { DiskBackend } from "./backends/disk.js";
+import { VirtioBlk } from "./devices/virtio/blk.js";
+import { VirtioConsole, type ConsoleSize } from "./devices/virtio/console.js";
 import type { PlacedDevice } from "./devices/placement.js";
 import { Rngboi, rngboiFdtNode } from "./devices/rngboi.js";
 import { Syscon, sysconFdtNodes } from "./devices/syscon.js";
@@ -36,6 +39,10 @@ export interface MachineConfig {
   htif?: HtifConfig;
   /** Created once the VCPU exists (the SBI needs it). */
   sbi?: (vcpu: Vcpu, stop: (reason: StopReason) => void) => BuiltinSbi;
+  /** One virtio-blk per disk, in order (disks[0] is Linux's /dev/vda). */
+  disks?: readonly DiskBackend[];
+  /** A virtio console (hvc0) on `console`, beside the UART; `size` gives the terminal size. */
+  virtioConsole?: boolean | { size?: () => ConsoleSize };
   log?: (message: string) => void;
 }
 
@@ -48,6 +55,8 @@ export interface Machine {
   rngboi?: Rngboi;
   /** virtio-mmio transports, by slot (slot i at 0x10001000 + 0x1000·i, IRQ 1 + i). */
   virtio: VirtioMmioTransport[];
+  blk: VirtioBlk[];
+  virtioConsole?: VirtioConsole;
   /** Every device on the bus with its window and IRQ, in address order. */
   devices: PlacedDevice[];
 }
@@ -97,6 +106,16 @@ export async function createMachine(module: WebAssembly.Module, config: MachineC
     place({ device: t, base, size: BigInt(t.windowBytes), irq: t.irqLine, fdtNode: (ctx) => virtioMmioFdtNode(t, ctx) });
   };
   if (rng === "virtio" || rng === "both") addVirtio(new VirtioRng(config.entropy), "rng");
+  const blk = (config.disks ?? []).map((disk, i) => {
+    const device = new VirtioBlk(disk, { serial: `wasmvisor-disk${i}` });
+    addVirtio(device, `blk${i}`);
+    return device;
+  });
+  let virtioConsole: VirtioConsole | undefined;
+  if (config.virtioConsole) {
+    virtioConsole = new VirtioConsole(config.console, typeof config.virtioConsole === "object" ? config.virtioConsole : {});
+    addVirtio(virtioConsole, "console");
+  }
 
   const sbi = config.sbi?.(vcpu, stop);
   vm = new Vm(vcpu, bus, { clock: config.clock, profiler: config.profiler, sbi, htif: config.htif });
@@ -108,5 +127,8 @@ export async function createMachine(module: WebAssembly.Module, config: MachineC
     }
   }
   placed.sort((a, b) => (a.base < b.base ? -1 : 1));
-  return { vcpu, bus, vm, uart, syscon, rngboi, virtio, devices: placed };
+  return {
+    vcpu, bus, vm, uart, syscon, rngboi, virtio, blk, devices: placed,
+    ...(virtioConsole !== undefined ? { virtioConsole } : {}),
+  };
 }

@@ -18,6 +18,8 @@ interface ValueOption<T> {
   flag: `--${string}`;
   metavar: string;
   help: string;
+  /** May be given more than once; the parsed value is then the list of values. */
+  repeatable?: true;
   /** Turn the text into a value; throw UsageError naming the flag when it is malformed. */
   parse(text: string, flag: string): T;
 }
@@ -34,7 +36,7 @@ type OptionTable = Record<string, OptionSpec>;
 
 /** Parsed values: each key present only when the user gave the option. */
 export type OptionValues<Table extends OptionTable> = {
-  -readonly [K in keyof Table]?: Table[K] extends ValueOption<infer T> ? T : true;
+  -readonly [K in keyof Table]?: Table[K] extends ValueOption<infer T> ? (Table[K] extends { repeatable: true } ? T[] : T) : true;
 };
 
 function isValueOption(spec: OptionSpec): spec is ValueOption<unknown> {
@@ -86,6 +88,20 @@ function oneOf<T extends string>(choices: readonly T[]): (text: string, flag: st
   };
 }
 
+export interface DiskSpec {
+  path: string;
+  readOnly: boolean;
+}
+
+function parseDisk(text: string, flag: string): DiskSpec {
+  const parts = text.split(",");
+  const path = parts[0] ?? "";
+  if (path === "") throw new UsageError(`${flag} needs a file name`);
+  const opts = parts.slice(1);
+  for (const o of opts) if (o !== "ro") throw new UsageError(`${flag}: unknown disk option '${o}' (only 'ro')`);
+  return { path, readOnly: opts.includes("ro") };
+}
+
 export const RNG_CHOICES = ["virtio", "rngboi", "both", "none"] as const;
 export const CLOCK_CHOICES = ["deterministic", "realtime"] as const;
 export const UNMAPPED_CHOICES = ["fault", "log", "ignore"] as const;
@@ -125,6 +141,17 @@ export const RUN_OPTIONS = {
     metavar: "FILE",
     help: "M-mode firmware run at 0x80000000 instead of the built-in SBI (e.g. OpenSBI fw_jump.bin)",
     parse: parseText,
+  },
+  disk: {
+    flag: "--disk",
+    metavar: "FILE[,ro]",
+    help: "a raw disk image as virtio-blk (repeatable: the first is /dev/vda); ',ro' makes it read-only",
+    repeatable: true,
+    parse: parseDisk,
+  },
+  virtioConsole: {
+    flag: "--virtio-console",
+    help: "add a virtio console (hvc0 in Linux: use --append \"console=hvc0\"), fed by the same terminal",
   },
   rng: {
     flag: "--rng",
@@ -228,6 +255,8 @@ export interface RunCommand {
   sstc: boolean;
   unmapped?: (typeof UNMAPPED_CHOICES)[number];
   profile: boolean;
+  disks: DiskSpec[];
+  virtioConsole: boolean;
   profileJsonPath?: string;
   tracePath?: string;
   memoryMiB: number;
@@ -254,6 +283,8 @@ export function parseArgs(argv: readonly string[]): Command {
     memoryMiB: values.memoryMiB ?? DEFAULT_MEMORY_MIB,
     sstc: values.sstc !== "off",
     profile: values.profile === true,
+    disks: values.disk ?? [],
+    virtioConsole: values.virtioConsole === true,
   };
   if (values.elf !== undefined && values.kernel !== undefined) throw new UsageError("give either --elf or --kernel, not both");
   const kernelOnly = [["--initrd", values.initrd], ["--append", values.append], ["--bios", values.bios], ["--sstc", values.sstc]] as const;
@@ -293,7 +324,8 @@ export function parseOptions<Table extends OptionTable>(
       throw new UsageError(`unknown option ${name} (see '${context} --help')`);
     }
     const [key, spec] = found;
-    if (key in values) throw new UsageError(`${spec.flag} given more than once`);
+    const repeatable = isValueOption(spec) && spec.repeatable === true;
+    if (key in values && !repeatable) throw new UsageError(`${spec.flag} given more than once`);
     if (!isValueOption(spec)) {
       if (eq >= 0) throw new UsageError(`${spec.flag} takes no value`);
       values[key] = true;
@@ -312,7 +344,9 @@ export function parseOptions<Table extends OptionTable>(
       text = next;
       i++;
     }
-    values[key] = spec.parse(text, spec.flag);
+    const value = spec.parse(text, spec.flag);
+    if (repeatable) ((values[key] ??= []) as unknown[]).push(value);
+    else values[key] = value;
   }
   return values as OptionValues<Table>;
 }

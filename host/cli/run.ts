@@ -8,6 +8,7 @@ import { BuiltinSbi } from "../boot/sbi.js";
 import { loadCoreModule } from "../backends/node/core-file.js";
 import { StdioConsole } from "../backends/node/stdio-console.js";
 import { UrandomEntropy } from "../backends/node/urandom.js";
+import { FileDisk } from "../backends/node/file-disk.js";
 import type { ConsoleBackend } from "../backends/console.js";
 import { createMachine, type Machine } from "../machine.js";
 import { ExitProfiler, type ProfileSnapshot } from "../profile/profiler.js";
@@ -144,6 +145,13 @@ async function runGuest(
     : undefined;
   const console: ConsoleBackend = { write: (b) => out.write(b), onInput: (cb) => stdio?.onInput(cb) };
   const entropy = new UrandomEntropy();
+  const disks = cmd.disks.map((d) => {
+    try {
+      return FileDisk.open(d.path, { readOnly: d.readOnly });
+    } catch (err) {
+      throw new InputFileError(err instanceof Error ? err.message : String(err)); // bad input: exit 2
+    }
+  });
   const isLinux = guest.kind === "linux";
   const useSbi = isLinux && guest.bios === undefined;
   let htif: HtifConfig | undefined;
@@ -162,6 +170,10 @@ async function runGuest(
       console,
       entropy,
       rng: cmd.rng ?? "both",
+      disks,
+      ...(cmd.virtioConsole ? {
+        virtioConsole: { size: () => ({ cols: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24 }) },
+      } : {}),
       unmapped: cmd.unmapped ?? "fault",
       ...(profiler !== undefined ? { profiler } : {}),
       ...(htif !== undefined ? { htif } : {}),
@@ -197,6 +209,7 @@ async function runGuest(
     out.flush();
     stdio?.close();
     entropy.close();
+    for (const d of disks) d.close();
   }
 }
 

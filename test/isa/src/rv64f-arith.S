@@ -1,0 +1,327 @@
+# rv64f-arith.S — FADD.S FSUB.S FMUL.S FDIV.S FSQRT.S: result bits and
+# fflags in all five rounding modes (static rm, and DYN through frm): ties,
+# directed rounding of negative values, overflow to infinity or the largest
+# finite value, underflow (tininess after rounding), subnormal operands and
+# results, exact and inexact cancellation and the sign of zero, infinities,
+# zeros and NaNs (canonical NaN results, NV for signalling NaNs and invalid
+# operations, DZ), NaN-boxed results. Operands: special values and a seeded
+# random set biased toward rounding-sensitive cases. Expected values were
+# computed with exact rational arithmetic and checked on QEMU.
+#include "test.h"
+
+/* f registers from bit patterns; fmv.w.x NaN-boxes, fmv.d.x takes all 64 bits */
+#define LDS(f, v)  li t0, v; fmv.w.x f, t0
+#define LDD(f, v)  li t0, v; fmv.d.x f, t0
+/* fN must hold exactly the 64-bit pattern `v` (a single result: boxed, upper half all ones) */
+#define CHKF(f, v) fmv.x.d a0, f; CHECK(a0, v)
+/* the flags accrued since the last clear */
+#define CHKFL(fl)  frflags a1; CHECK(a1, fl)
+
+#define T_S1(n, op, rm, a, r, fl)       SET_TEST(n); LDS(f1, a); fsflags zero; op f3, f1, rm; CHKF(f3, r); CHKFL(fl)
+#define T_S2(n, op, rm, a, b, r, fl)    SET_TEST(n); LDS(f1, a); LDS(f2, b); fsflags zero; op f3, f1, f2, rm; CHKF(f3, r); CHKFL(fl)
+#define T_S3(n, op, rm, a, b, c, r, fl) SET_TEST(n); LDS(f1, a); LDS(f2, b); LDS(f4, c); fsflags zero; op f3, f1, f2, f4, rm; CHKF(f3, r); CHKFL(fl)
+#define T_D1(n, op, rm, a, r, fl)       SET_TEST(n); LDD(f1, a); fsflags zero; op f3, f1, rm; CHKF(f3, r); CHKFL(fl)
+#define T_D2(n, op, rm, a, b, r, fl)    SET_TEST(n); LDD(f1, a); LDD(f2, b); fsflags zero; op f3, f1, f2, rm; CHKF(f3, r); CHKFL(fl)
+#define T_D3(n, op, rm, a, b, c, r, fl) SET_TEST(n); LDD(f1, a); LDD(f2, b); LDD(f4, c); fsflags zero; op f3, f1, f2, f4, rm; CHKF(f3, r); CHKFL(fl)
+/* operands given as raw 64-bit register contents (for NaN-boxing checks) */
+#define T_X2(n, op, a, b, r, fl)        SET_TEST(n); LDD(f1, a); LDD(f2, b); fsflags zero; op f3, f1, f2; CHKF(f3, r); CHKFL(fl)
+#define T_X1(n, op, a, r, fl)           SET_TEST(n); LDD(f1, a); fsflags zero; op f3, f1; CHKF(f3, r); CHKFL(fl)
+/* results in an integer register */
+#define T_XI(n, op, a, r, fl)           SET_TEST(n); LDD(f1, a); fsflags zero; op a0, f1; CHECK(a0, r); CHKFL(fl)
+#define T_XI2(n, op, a, b, r, fl)       SET_TEST(n); LDD(f1, a); LDD(f2, b); fsflags zero; op a0, f1, f2; CHECK(a0, r); CHKFL(fl)
+#define T_F2I(n, op, rm, a, r, fl)      SET_TEST(n); LDD(f1, a); fsflags zero; op a0, f1, rm; CHECK(a0, r); CHKFL(fl)
+#define T_I2F(n, op, rm, a, r, fl)      SET_TEST(n); li t1, a; fsflags zero; op f3, t1, rm; CHKF(f3, r); CHKFL(fl)
+
+#define T_I2F0(n, op, a, r, fl) SET_TEST(n); li t1, a; fsflags zero; op f3, t1; CHKF(f3, r); CHKFL(fl)
+
+  .text
+  .globl test_main
+test_main:
+  li t0, MSTATUS_FS
+  csrs mstatus, t0
+  fsrmi 0
+  T_S2(1, fadd.s, rne, 0xc2ed7222, 0x43ce9633, 0xffffffff439339aa, 1)
+  T_S2(2, fadd.s, rtz, 0xbe6a7532, 0xbe6a7531, 0xffffffffbeea7531, 1)
+  T_S2(3, fadd.s, rdn, 0xbed1f514, 0x7f239ad7, 0xffffffff7f239ad6, 1)
+  T_S2(4, fadd.s, rup, 0xbca85b00, 0xa5481508, 0xffffffffbca85b00, 1)
+  T_S2(5, fadd.s, rmm, 0x096c74a5, 0x3e86b281, 0xffffffff3e86b281, 1)
+  T_S2(6, fadd.s, rne, 0x365091c0, 0x2baa922a, 0xffffffff365091c5, 1)
+  fsrmi 1
+  T_S2(7, fadd.s, dyn, 0x11ffffff, 0x7f7fffff, 0xffffffff7f7fffff, 1)
+  T_S2(8, fadd.s, rdn, 0xa7028342, 0x0012bbc0, 0xffffffffa7028342, 1)
+  T_S2(9, fadd.s, rup, 0x3dbdeaaf, 0x6f000001, 0xffffffff6f000002, 1)
+  T_S2(10, fadd.s, rmm, 0x809448ee, 0xc7799000, 0xffffffffc7799000, 1)
+  T_S2(11, fadd.s, rne, 0x3c040000, 0x5f20e4c4, 0xffffffff5f20e4c4, 1)
+  T_S2(12, fadd.s, rtz, 0x2676f136, 0x10fffffd, 0xffffffff2676f136, 1)
+  T_S2(13, fadd.s, rdn, 0x3fffffff, 0x3ffffffe, 0xffffffff407ffffe, 1)
+  fsrmi 3
+  T_S2(14, fadd.s, dyn, 0xbd918000, 0xde4acef0, 0xffffffffde4acef0, 1)
+  T_S2(15, fadd.s, rmm, 0xbbadc1a4, 0x84d16e7c, 0xffffffffbbadc1a4, 1)
+  T_S2(16, fadd.s, rne, 0x1189a236, 0x3c5e58e7, 0xffffffff3c5e58e7, 1)
+  T_S2(17, fadd.s, rtz, 0x00000001, 0xbcb56546, 0xffffffffbcb56545, 1)
+  T_S2(18, fadd.s, rdn, 0x3f800001, 0x3f800000, 0xffffffff40000000, 1)
+  T_S2(19, fadd.s, rup, 0x3d4ea80a, 0x3faf1907, 0xffffffff3fb58e48, 1)
+  T_S2(20, fadd.s, rmm, 0x43f3ec00, 0x4329d9d8, 0xffffffff44246c76, 0)
+  fsrmi 0
+  T_S2(21, fadd.s, dyn, 0xbc79999a, 0x963c5500, 0xffffffffbc79999a, 1)
+  T_S2(22, fadd.s, rtz, 0x41000000, 0x41000003, 0xffffffff41800001, 1)
+  T_S2(23, fadd.s, rdn, 0xbf800000, 0x3f800000, 0xffffffff80000000, 0)
+  T_S2(24, fadd.s, rup, 0xff4475ea, 0x1d7ffffe, 0xffffffffff4475e9, 1)
+  T_S2(25, fadd.s, rmm, 0xbb800002, 0xbee00000, 0xffffffffbee20000, 1)
+  T_S2(26, fadd.s, rne, 0xc3583338, 0x43583339, 0xffffffff37800000, 0)
+  T_S2(27, fadd.s, rtz, 0xc3c7ad21, 0xfdef5e73, 0xfffffffffdef5e73, 1)
+  fsrmi 2
+  T_S2(28, fadd.s, dyn, 0x80c319d5, 0x7e8ea0bf, 0xffffffff7e8ea0be, 1)
+  T_S2(29, fadd.s, rup, 0xc1fffffe, 0x4277c4ac, 0xffffffff41ef895a, 0)
+  T_S2(30, fadd.s, rmm, 0x7dd10000, 0x94ee9247, 0xffffffff7dd10000, 1)
+  T_S2(31, fadd.s, rne, 0xbece4c8c, 0x3f505e80, 0xffffffff3ed27074, 0)
+  T_S2(32, fadd.s, rtz, 0x4d800001, 0x809124b0, 0xffffffff4d800000, 1)
+  T_S2(33, fadd.s, rdn, 0x7f800001, 0x7f800003, 0xffffffff7fc00000, 16)
+  T_S2(34, fadd.s, rup, 0x3d7ffffd, 0xc1400000, 0xffffffffc13f0000, 1)
+  fsrmi 4
+  T_S2(35, fadd.s, dyn, 0xbebdb496, 0x7f000000, 0xffffffff7f000000, 1)
+  T_S2(36, fadd.s, rne, 0x3e161420, 0xd687edd0, 0xffffffffd687edd0, 1)
+  T_S2(37, fadd.s, rtz, 0x34dea281, 0xbe8c2275, 0xffffffffbe8c2267, 1)
+  T_S2(38, fadd.s, rdn, 0x3f800000, 0xf4b3c6fb, 0xfffffffff4b3c6fb, 1)
+  T_S2(39, fadd.s, rup, 0x81210ecd, 0x81210ece, 0xffffffff81a10ecd, 1)
+  T_S2(40, fadd.s, rmm, 0xc233ef78, 0x00269dc2, 0xffffffffc233ef78, 1)
+  T_S2(41, fadd.s, rne, 0x40000000, 0x40000001, 0xffffffff40800000, 1)
+  fsrmi 1
+  T_S2(42, fadd.s, dyn, 0x01bfb131, 0xbd7d737b, 0xffffffffbd7d737a, 1)
+  T_S2(43, fadd.s, rdn, 0xffc00000, 0xffbfffff, 0xffffffff7fc00000, 16)
+  T_S2(44, fadd.s, rup, 0xc5fbcb1f, 0xbd679e9e, 0xffffffffc5fbcb92, 1)
+  T_S2(45, fadd.s, rmm, 0xbc000001, 0xbe455ebd, 0xffffffffbe4d5ebd, 1)
+  T_S2(46, fadd.s, rne, 0x7f7fffff, 0xc0000002, 0xffffffff7f7fffff, 1)
+  T_S2(47, fadd.s, rtz, 0xc0866b95, 0xc0f3e900, 0xffffffffc13d2a4a, 1)
+  T_S2(48, fadd.s, rdn, 0xbf0c8000, 0x3f0c8000, 0xffffffff80000000, 0)
+  fsrmi 3
+  T_S2(49, fadd.s, dyn, 0x3c000001, 0x7f800000, 0xffffffff7f800000, 0)
+  T_S2(50, fadd.s, rmm, 0xfd800001, 0x90ffffff, 0xfffffffffd800001, 1)
+  T_S2(51, fadd.s, rne, 0xff800001, 0xff800000, 0xffffffff7fc00000, 16)
+  T_S2(52, fadd.s, rtz, 0x417ffffe, 0x3cb94170, 0xffffffff41802e4f, 1)
+  T_S2(53, fadd.s, rdn, 0xc2ffffff, 0x3f000001, 0xffffffffc2feffff, 1)
+  T_S2(54, fadd.s, rup, 0xc0ffffff, 0x81000000, 0xffffffffc0ffffff, 1)
+  T_S2(55, fadd.s, rmm, 0xbfe6ca52, 0x297ffffd, 0xffffffffbfe6ca52, 1)
+  fsrmi 0
+  T_S2(56, fadd.s, dyn, 0x0156a000, 0xbeaf22bb, 0xffffffffbeaf22bb, 1)
+  T_S2(57, fsub.s, rtz, 0xbe610000, 0x68420088, 0xffffffffe8420088, 1)
+  T_S2(58, fsub.s, rdn, 0xbbe6f3ec, 0xc00ac206, 0xffffffff400a4e8c, 1)
+  T_S2(59, fsub.s, rup, 0x7e500000, 0x40000000, 0xffffffff7e500000, 1)
+  T_S2(60, fsub.s, rmm, 0xc3800003, 0x40bf3050, 0xffffffffc382fcc4, 1)
+  T_S2(61, fsub.s, rne, 0x5b05eb36, 0xc16727f8, 0xffffffff5b05eb36, 1)
+  T_S2(62, fsub.s, rtz, 0x7f000000, 0xbbb5f758, 0xffffffff7f000000, 1)
+  fsrmi 2
+  T_S2(63, fsub.s, dyn, 0x5f514000, 0xdf513ffd, 0xffffffff5fd13ffe, 1)
+  T_S2(64, fsub.s, rup, 0xbd000001, 0x753ab8a1, 0xfffffffff53ab8a1, 1)
+  T_S2(65, fsub.s, rmm, 0x28979800, 0x019caab2, 0xffffffff28979800, 1)
+  T_S2(66, fsub.s, rne, 0x16f7fb23, 0xfdbe0c9e, 0xffffffff7dbe0c9e, 1)
+  T_S2(67, fsub.s, rtz, 0xc4631804, 0xff1e6a22, 0xffffffff7f1e6a21, 1)
+  T_S2(68, fsub.s, rdn, 0xb01f8f0e, 0x301f8f11, 0xffffffffb09f8f10, 1)
+  T_S2(69, fsub.s, rup, 0x524f4baf, 0xd24f4bb2, 0xffffffff52cf4bb1, 1)
+  fsrmi 4
+  T_S2(70, fsub.s, dyn, 0x3f800000, 0xbd58cae5, 0xffffffff3f86c657, 1)
+  T_S2(71, fsub.s, rne, 0xc626dc2c, 0x00800000, 0xffffffffc626dc2c, 1)
+  T_S2(72, fsub.s, rtz, 0x1b340000, 0x1b340000, 0xffffffff00000000, 0)
+  T_S2(73, fsub.s, rdn, 0x41bcd532, 0x8001571e, 0xffffffff41bcd532, 1)
+  T_S2(74, fsub.s, rup, 0x9a93790f, 0x7e60a149, 0xfffffffffe60a149, 1)
+  T_S2(75, fsub.s, rmm, 0x3edd9ff0, 0xfe5ca537, 0xffffffff7e5ca537, 1)
+  T_S2(76, fsub.s, rne, 0xda9d00aa, 0x01894da9, 0xffffffffda9d00aa, 1)
+  fsrmi 1
+  T_S2(77, fsub.s, dyn, 0xc19a4c40, 0x3e000003, 0xffffffffc19b4c40, 1)
+  T_S2(78, fsub.s, rdn, 0xda000001, 0xc3aa5e80, 0xffffffffda000001, 1)
+  T_S2(79, fsub.s, rup, 0x41fffffe, 0xc1fffffd, 0xffffffff427ffffe, 1)
+  T_S2(80, fsub.s, rmm, 0x43c97def, 0xf7db91c5, 0xffffffff77db91c5, 1)
+  T_S2(81, fsub.s, rne, 0xf9546880, 0x1fb57081, 0xfffffffff9546880, 1)
+  T_S2(82, fsub.s, rtz, 0xfe7fffff, 0xbdfffffd, 0xfffffffffe7ffffe, 1)
+  T_S2(83, fsub.s, rdn, 0xbfdf7000, 0x3fdf6fff, 0xffffffffc05f7000, 1)
+  fsrmi 3
+  T_S2(84, fsub.s, dyn, 0x4c89c342, 0x3e7706b4, 0xffffffff4c89c342, 1)
+  T_S2(85, fsub.s, rmm, 0x41d1f626, 0x41d1f623, 0xffffffff36c00000, 0)
+  T_S2(86, fsub.s, rne, 0x40a1bf8d, 0x8164595a, 0xffffffff40a1bf8d, 1)
+  T_S2(87, fsub.s, rtz, 0x7b0d1f5d, 0x423e2e57, 0xffffffff7b0d1f5c, 1)
+  T_S2(88, fsub.s, rdn, 0xc20f05f3, 0xc3800003, 0xffffffff435c3e89, 1)
+  T_S2(89, fsub.s, rup, 0x00000000, 0x41e03dc8, 0xffffffffc1e03dc8, 0)
+  T_S2(90, fsub.s, rmm, 0x897ffffe, 0x81bce430, 0xffffffff897ffe84, 1)
+  fsrmi 0
+  T_S2(91, fsub.s, dyn, 0x407859d7, 0x0135f085, 0xffffffff407859d7, 1)
+  T_S2(92, fsub.s, rtz, 0x267ffffe, 0x3f800000, 0xffffffffbf7fffff, 1)
+  T_S2(93, fsub.s, rdn, 0x411d8aab, 0x00800001, 0xffffffff411d8aaa, 1)
+  T_S2(94, fsub.s, rup, 0xc319f1db, 0xff6b4000, 0xffffffff7f6b4000, 1)
+  T_S2(95, fsub.s, rmm, 0xff000000, 0x3c272d9d, 0xffffffffff000000, 1)
+  T_S2(96, fsub.s, rne, 0xfe5b4852, 0x59e3b3d4, 0xfffffffffe5b4852, 1)
+  T_S2(97, fmul.s, rtz, 0x7fa00000, 0x3e402ecb, 0xffffffff7fc00000, 16)
+  fsrmi 2
+  T_S2(98, fmul.s, dyn, 0x01557a7c, 0x428972ac, 0xffffffff04653c58, 1)
+  T_S2(99, fmul.s, rup, 0xbf800001, 0xbf800003, 0xffffffff3f800005, 1)
+  T_S2(100, fmul.s, rmm, 0x3d844d60, 0x3d844d61, 0xffffffff3b88bfc6, 1)
+  T_S2(101, fmul.s, rne, 0xae800003, 0xa5ec35fa, 0xffffffff14ec3600, 1)
+  T_S2(102, fmul.s, rtz, 0xfa4c0407, 0x0e9e1fc3, 0xffffffffc97c0798, 1)
+  T_S2(103, fmul.s, rdn, 0x3f7ffffd, 0x81ffffff, 0xffffffff81fffffd, 1)
+  T_S2(104, fmul.s, rup, 0xb9970b75, 0xff6730b5, 0xffffffff79886814, 1)
+  fsrmi 4
+  T_S2(105, fmul.s, dyn, 0x3bf42280, 0xbf06e8c9, 0xffffffffbb80a80e, 1)
+  T_S2(106, fmul.s, rne, 0x3f7fffff, 0xcbd3356a, 0xffffffffcbd33569, 1)
+  T_S2(107, fmul.s, rtz, 0x00c00000, 0xbab48000, 0xffffffff800043b0, 0)
+  T_S2(108, fmul.s, rdn, 0x80600000, 0x5fdf5a3b, 0xffffffffa0a783ad, 1)
+  T_S2(109, fmul.s, rup, 0xff7fffff, 0x4309ca55, 0xffffffffff7fffff, 5)
+  T_S2(110, fmul.s, rmm, 0xbf7fffff, 0xbf7ffffe, 0xffffffff3f7ffffd, 1)
+  T_S2(111, fmul.s, rne, 0xceffffff, 0xbc48a0ae, 0xffffffff4bc8a0ad, 1)
+  fsrmi 1
+  T_S2(112, fmul.s, dyn, 0xf6bb3654, 0xec7ffffe, 0xffffffff7f7fffff, 5)
+  T_S2(113, fmul.s, rdn, 0x00c657a0, 0x3ee13a8b, 0xffffffff0057402f, 3)
+  T_S2(114, fmul.s, rup, 0xbe1a2fcc, 0x3ca36000, 0xffffffffbb44cc81, 1)
+  T_S2(115, fmul.s, rmm, 0xbe418d7a, 0x3e418d7d, 0xffffffffbd1256a2, 1)
+  T_S2(116, fmul.s, rne, 0xbf741ae6, 0x00000001, 0xffffffff80000001, 3)
+  T_S2(117, fmul.s, rtz, 0x2a7ffffd, 0x2a7ffffe, 0xffffffff157ffffb, 1)
+  T_S2(118, fmul.s, rdn, 0x3e800003, 0xbe800003, 0xffffffffbd800007, 1)
+  fsrmi 3
+  T_S2(119, fmul.s, dyn, 0x3ec47a02, 0x3ec47a01, 0xffffffff3e16cb0d, 1)
+  T_S2(120, fmul.s, rmm, 0x817a4220, 0x817a421d, 0xffffffff00000000, 3)
+  T_S2(121, fmul.s, rne, 0xbf5f1345, 0x7ea0e586, 0xfffffffffe8c340c, 1)
+  T_S2(122, fmul.s, rtz, 0xbb8f6750, 0x41fffffe, 0xffffffffbe0f674e, 1)
+  T_S2(123, fmul.s, rdn, 0x40894030, 0x00000001, 0xffffffff00000004, 3)
+  T_S2(124, fmul.s, rup, 0xfeb1346c, 0xc15a8840, 0xffffffff7f800000, 5)
+  T_S2(125, fmul.s, rmm, 0xc20824f6, 0xfdb0e155, 0xffffffff7f800000, 5)
+  fsrmi 0
+  T_S2(126, fmul.s, dyn, 0xbda2ed06, 0x7d932e7d, 0xfffffffffbbb5761, 1)
+  T_S2(127, fmul.s, rtz, 0x7effffff, 0xb2c60000, 0xfffffffff245ffff, 1)
+  T_S2(128, fmul.s, rdn, 0x50712bdb, 0x50712bda, 0xffffffff61633398, 1)
+  T_S2(129, fmul.s, rup, 0x59800001, 0x95400000, 0xffffffffaf400001, 1)
+  T_S2(130, fmul.s, rmm, 0x427ffffd, 0x3f2e5d44, 0xffffffff422e5d42, 1)
+  T_S2(131, fmul.s, rne, 0x80fe9d11, 0x7fa00000, 0xffffffff7fc00000, 16)
+  T_S2(132, fmul.s, rtz, 0x05eee000, 0x2cfffffd, 0xffffffff00000000, 3)
+  fsrmi 2
+  T_S2(133, fmul.s, dyn, 0x3f800002, 0xbf800002, 0xffffffffbf800005, 1)
+  T_S2(134, fmul.s, rup, 0x3f900734, 0x817fffff, 0xffffffff81900733, 1)
+  T_S2(135, fmul.s, rmm, 0xbdfffffe, 0x3dfffffb, 0xffffffffbc7ffff9, 1)
+  T_S2(136, fmul.s, rne, 0x42eb5a26, 0x41b43f71, 0xffffffff4525b5b6, 1)
+  T_S2(137, fmul.s, rtz, 0x56c5e1a1, 0xd6c5e1a0, 0xffffffffee18f507, 1)
+  T_S2(138, fmul.s, rdn, 0x0ff134f5, 0x0ff134f2, 0xffffffff00000000, 3)
+  T_S2(139, fmul.s, rup, 0x3f93681c, 0x3f93681c, 0xffffffff3fa9c175, 1)
+  fsrmi 4
+  T_S2(140, fmul.s, dyn, 0x7fc00000, 0x42000003, 0xffffffff7fc00000, 0)
+  T_S2(141, fmul.s, rne, 0x817ffffe, 0xe7eab747, 0xffffffff29eab745, 1)
+  T_S2(142, fmul.s, rtz, 0xfd9ae5e4, 0x7d9ae5e6, 0xffffffffff7fffff, 5)
+  T_S2(143, fmul.s, rdn, 0x3d3db4eb, 0xbd3db4e9, 0xffffffffbb0c94a2, 1)
+  T_S2(144, fmul.s, rup, 0x01236f02, 0x50ad5187, 0xffffffff125d4c22, 1)
+  T_S2(145, fmul.s, rmm, 0x00000001, 0x00000003, 0xffffffff00000000, 3)
+  T_S2(146, fmul.s, rne, 0xfe965800, 0xbf800000, 0xffffffff7e965800, 0)
+  fsrmi 1
+  T_S2(147, fmul.s, dyn, 0xbf63e4aa, 0x68fffffd, 0xffffffffe8e3e4a7, 1)
+  T_S2(148, fmul.s, rdn, 0x97c33611, 0x5db06623, 0xffffffffb606830e, 1)
+  T_S2(149, fmul.s, rup, 0x3f7fffff, 0xc248ab8c, 0xffffffffc248ab8b, 1)
+  T_S2(150, fmul.s, rmm, 0x00800001, 0xc1b00ef2, 0xffffffff82b00ef3, 1)
+  T_S2(151, fmul.s, rne, 0xbc39d059, 0xbc773efd, 0xffffffff393375be, 1)
+  T_S2(152, fmul.s, rtz, 0x3fa80f37, 0x01fbebe0, 0xffffffff022561c3, 1)
+  T_S2(153, fdiv.s, rdn, 0x1e700000, 0x1e6ffffd, 0xffffffff3f800001, 1)
+  fsrmi 3
+  T_S2(154, fdiv.s, dyn, 0x017ffffe, 0xbb991632, 0xffffffff85560c71, 1)
+  T_S2(155, fdiv.s, rmm, 0x09b80000, 0x66872926, 0xffffffff00000000, 3)
+  T_S2(156, fdiv.s, rne, 0xbc936d2c, 0x0d000002, 0xffffffffef136d2a, 1)
+  T_S2(157, fdiv.s, rtz, 0x004ea3e3, 0x804ea3e1, 0xffffffffbf800003, 1)
+  T_S2(158, fdiv.s, rdn, 0x3eff4827, 0x40ec1d8f, 0xffffffff3d8a63e6, 1)
+  T_S2(159, fdiv.s, rup, 0xfe97204e, 0xfe97204d, 0xffffffff3f800001, 1)
+  T_S2(160, fdiv.s, rmm, 0xd0000001, 0x7fc00000, 0xffffffff7fc00000, 0)
+  fsrmi 0
+  T_S2(161, fdiv.s, dyn, 0x7ed0cc00, 0xc27fffff, 0xfffffffffbd0cc01, 1)
+  T_S2(162, fdiv.s, rtz, 0x421e1671, 0x40703a00, 0xffffffff412877c1, 1)
+  T_S2(163, fdiv.s, rdn, 0x80800001, 0x4239657a, 0xffffffff8002c2fc, 3)
+  T_S2(164, fdiv.s, rup, 0x405449b0, 0x5556062e, 0xffffffff2a7dec55, 1)
+  T_S2(165, fdiv.s, rmm, 0x8d8cba15, 0x3c821156, 0xffffffff908a7d5e, 1)
+  T_S2(166, fdiv.s, rne, 0xd9800000, 0x4315c000, 0xffffffffd5dad16a, 1)
+  T_S2(167, fdiv.s, rtz, 0xbc7cfc8d, 0x3c7cfc8f, 0xffffffffbf7ffffd, 1)
+  fsrmi 2
+  T_S2(168, fdiv.s, dyn, 0x3f800000, 0x3f800003, 0xffffffff3f7ffffa, 1)
+  T_S2(169, fdiv.s, rup, 0xe83ca40b, 0x378205bf, 0xfffffffff039b4e1, 1)
+  T_S2(170, fdiv.s, rmm, 0xbbb40000, 0xbd0c1103, 0xffffffff3e247e4c, 1)
+  T_S2(171, fdiv.s, rne, 0x3c909a9e, 0xc3800002, 0xffffffffb8909a9c, 1)
+  T_S2(172, fdiv.s, rtz, 0x01980000, 0xbd6ce50b, 0xffffffff83a44235, 1)
+  T_S2(173, fdiv.s, rdn, 0x94480000, 0x14480003, 0xffffffffbf7ffffd, 1)
+  T_S2(174, fdiv.s, rup, 0x807fffff, 0x41a60000, 0xffffffff80062b2e, 3)
+  fsrmi 4
+  T_S2(175, fdiv.s, dyn, 0x320a076c, 0x8035a8f7, 0xfffffffff1a4a05b, 1)
+  T_S2(176, fdiv.s, rne, 0xbdc01f00, 0x32a23abc, 0xffffffffca9795af, 1)
+  T_S2(177, fdiv.s, rtz, 0x7f3d0a25, 0xff3d0a26, 0xffffffffbf7ffffe, 1)
+  T_S2(178, fdiv.s, rdn, 0x007fffff, 0x3d0425c4, 0xffffffff02f7f71b, 1)
+  T_S2(179, fdiv.s, rup, 0x43be6345, 0xc3be6344, 0xffffffffbf800000, 1)
+  T_S2(180, fdiv.s, rmm, 0x7baf37ec, 0x4e072c96, 0xffffffff6d25eb43, 1)
+  T_S2(181, fdiv.s, rne, 0xc10be1c0, 0x7dafca14, 0xffffffff82cbb552, 1)
+  fsrmi 1
+  T_S2(182, fdiv.s, dyn, 0xff7df680, 0x04800001, 0xffffffffff7fffff, 5)
+  T_S2(183, fdiv.s, rdn, 0x434ff638, 0xc082dc33, 0xffffffffc24b6a9e, 1)
+  T_S2(184, fdiv.s, rup, 0x3bbd555e, 0xbc8a8000, 0xffffffffbeaefacb, 1)
+  T_S2(185, fdiv.s, rmm, 0x00800001, 0x00800004, 0xffffffff3f7ffffa, 1)
+  T_S2(186, fdiv.s, rne, 0xbd32d67a, 0xbd32d67b, 0xffffffff3f7fffff, 1)
+  T_S2(187, fdiv.s, rtz, 0x3f800000, 0x7f77198d, 0xffffffff00212710, 3)
+  T_S2(188, fdiv.s, rdn, 0xc35843b0, 0xe4465766, 0xffffffff1e8b910f, 1)
+  fsrmi 3
+  T_S2(189, fdiv.s, dyn, 0x817ffffe, 0xad000003, 0xffffffff13fffff9, 1)
+  T_S2(190, fdiv.s, rmm, 0x4112ec39, 0x4112ec38, 0xffffffff3f800001, 1)
+  T_S2(191, fdiv.s, rne, 0xbe746ed7, 0xbe746ed8, 0xffffffff3f7fffff, 1)
+  T_S2(192, fdiv.s, rtz, 0x59800001, 0x4379b000, 0xffffffff55833c6e, 1)
+  T_S2(193, fdiv.s, rdn, 0xff800000, 0x8161e7c0, 0xffffffff7f800000, 0)
+  T_S2(194, fdiv.s, rup, 0xafae9839, 0x7fa00000, 0xffffffff7fc00000, 16)
+  T_S2(195, fdiv.s, rmm, 0x20000001, 0x1ffffffe, 0xffffffff3f800002, 1)
+  fsrmi 0
+  T_S2(196, fdiv.s, dyn, 0x7e137a73, 0x7e137a74, 0xffffffff3f7ffffe, 1)
+  T_S2(197, fdiv.s, rtz, 0x44d9f319, 0xd27fffff, 0xffffffffb1d9f319, 1)
+  T_S2(198, fdiv.s, rdn, 0xe53d91e6, 0x4178c8de, 0xffffffffe3431163, 1)
+  T_S2(199, fdiv.s, rup, 0xfe09a55f, 0x4a541d5c, 0xfffffffff3261fc8, 1)
+  T_S2(200, fdiv.s, rmm, 0x7f7b05c7, 0x80000001, 0xffffffffff800000, 5)
+  T_S2(201, fdiv.s, rne, 0xbf000001, 0x7f800000, 0xffffffff80000000, 0)
+  T_S2(202, fdiv.s, rtz, 0xf609e174, 0xbe58e800, 0xffffffff7722bb3b, 1)
+  fsrmi 2
+  T_S2(203, fdiv.s, dyn, 0xda918000, 0x5a917fff, 0xffffffffbf800001, 1)
+  T_S2(204, fdiv.s, rup, 0x7e7cee64, 0xbdf7ace7, 0xffffffffff7fffff, 5)
+  T_S2(205, fdiv.s, rmm, 0xc08b0f25, 0x408b0f24, 0xffffffffbf800001, 1)
+  T_S2(206, fdiv.s, rne, 0x35ea3500, 0xbc88b100, 0xffffffffb8db50af, 1)
+  T_S2(207, fdiv.s, rtz, 0x2d000002, 0xbf7ffffd, 0xffffffffad000003, 1)
+  T_S2(208, fdiv.s, rdn, 0xd6800001, 0xd67fffff, 0xffffffff3f800001, 1)
+  T_S1(209, fsqrt.s, rup, 0x187ffffd, 0xffffffff2bffffff, 1)
+  fsrmi 4
+  T_S1(210, fsqrt.s, dyn, 0x3f05bff4, 0xffffffff3f390a58, 1)
+  T_S1(211, fsqrt.s, rne, 0x007fffff, 0xffffffff1fffffff, 1)
+  T_S1(212, fsqrt.s, rtz, 0x7f68bf46, 0xffffffff5f7418cb, 1)
+  T_S1(213, fsqrt.s, rdn, 0x00bf1480, 0xffffffff201c642e, 1)
+  T_S1(214, fsqrt.s, rup, 0x7efffffd, 0xffffffff5f3504f3, 1)
+  T_S1(215, fsqrt.s, rmm, 0x3f800000, 0xffffffff3f800000, 0)
+  T_S1(216, fsqrt.s, rne, 0x7dc36c24, 0xffffffff5e9e288b, 1)
+  fsrmi 1
+  T_S1(217, fsqrt.s, dyn, 0x7ea00000, 0xffffffff5f0f1bbc, 1)
+  T_S1(218, fsqrt.s, rdn, 0xc3186bdb, 0xffffffff7fc00000, 16)
+  T_S1(219, fsqrt.s, rup, 0x40162000, 0xffffffff3fc40a73, 1)
+  T_S1(220, fsqrt.s, rmm, 0x3c975e41, 0xffffffff3e0b31cf, 1)
+  T_S1(221, fsqrt.s, rne, 0x437ffffd, 0xffffffff417ffffe, 1)
+  T_S1(222, fsqrt.s, rtz, 0xc2fffffe, 0xffffffff7fc00000, 16)
+  T_S1(223, fsqrt.s, rdn, 0x7e7ffffd, 0xffffffff5efffffe, 1)
+  fsrmi 3
+  T_S1(224, fsqrt.s, dyn, 0x7f000000, 0xffffffff5f3504f4, 1)
+  T_S1(225, fsqrt.s, rmm, 0x4350e1ac, 0xffffffff41673e66, 1)
+  T_S1(226, fsqrt.s, rne, 0x7f800001, 0xffffffff7fc00000, 16)
+  T_S1(227, fsqrt.s, rtz, 0x19408177, 0xffffffff2c5dfe89, 1)
+  T_S1(228, fsqrt.s, rdn, 0x25800002, 0xffffffff32800000, 1)
+  T_S1(229, fsqrt.s, rup, 0x10e61219, 0xffffffff282b9b75, 1)
+  T_S1(230, fsqrt.s, rmm, 0x3f678367, 0xffffffff3f7372f0, 1)
+  fsrmi 0
+  T_S1(231, fsqrt.s, dyn, 0xf888418d, 0xffffffff7fc00000, 16)
+  T_S1(232, fsqrt.s, rtz, 0x7e4fbac2, 0xffffffff5ee69aee, 1)
+  T_S1(233, fsqrt.s, rdn, 0x00f8c228, 0xffffffff203270d0, 1)
+  T_S1(234, fsqrt.s, rup, 0x7f7fffff, 0xffffffff5f800000, 1)
+  T_S1(235, fsqrt.s, rmm, 0xbe200000, 0xffffffff7fc00000, 16)
+  T_S1(236, fsqrt.s, rne, 0xfe631705, 0xffffffff7fc00000, 16)
+  T_S1(237, fsqrt.s, rtz, 0x7f000000, 0xffffffff5f3504f3, 1)
+  fsrmi 2
+  T_S1(238, fsqrt.s, dyn, 0x3c800002, 0xffffffff3e000000, 1)
+  T_S1(239, fsqrt.s, rup, 0x103ced36, 0xffffffff27dbebc2, 1)
+  T_S1(240, fsqrt.s, rmm, 0x439747a8, 0xffffffff418b276b, 1)
+  T_S1(241, fsqrt.s, rne, 0x7f3a72ef, 0xffffffff5f5a795f, 1)
+  T_S1(242, fsqrt.s, rtz, 0x7f00456c, 0xffffffff5f353603, 1)
+  T_S1(243, fsqrt.s, rdn, 0x3f5327b7, 0xffffffff3f687fb4, 1)
+  T_S1(244, fsqrt.s, rup, 0x007fffff, 0xffffffff1fffffff, 1)
+  fsrmi 4
+  T_S1(245, fsqrt.s, dyn, 0x01efd752, 0xffffffff20af3693, 1)
+  T_S1(246, fsqrt.s, rne, 0x4a330c76, 0xffffffff44d61832, 1)
+  T_S1(247, fsqrt.s, rtz, 0x01fffffe, 0xffffffff20b504f2, 1)
+  T_S1(248, fsqrt.s, rdn, 0x7f7fffff, 0xffffffff5f7fffff, 1)
+
+  j pass
