@@ -92,6 +92,8 @@ describe("parseArgs", () => {
       memoryMiB: 64,
       sstc: true,
       profile: false,
+      disks: [],
+      virtioConsole: false,
     });
     expect(parseArgs(["run", "--elf=-odd-name.elf", "--max-insns", "0x10"])).toEqual({
       kind: "run",
@@ -100,15 +102,19 @@ describe("parseArgs", () => {
       memoryMiB: 128,
       sstc: true,
       profile: false,
+      disks: [],
+      virtioConsole: false,
     });
     expect(
       parseArgs(["run", "--kernel", "Image", "--initrd=i.cpio", "--append", "console=hvc0", "--rng", "virtio",
         "--clock", "realtime", "--sstc", "off", "--timeout", "2.5", "--profile", "--profile-json", "p.json",
-        "--trace", "t.json", "--unmapped", "log", "--bios", "fw.bin"]),
+        "--trace", "t.json", "--unmapped", "log", "--bios", "fw.bin", "--disk", "a.img", "--disk=b.img,ro",
+        "--virtio-console"]),
     ).toEqual({
       kind: "run", kernelPath: "Image", initrdPath: "i.cpio", append: "console=hvc0", rng: "virtio",
       clock: "realtime", sstc: false, timeoutSeconds: 2.5, profile: true, profileJsonPath: "p.json",
       tracePath: "t.json", unmapped: "log", biosPath: "fw.bin", memoryMiB: 128,
+      disks: [{ path: "a.img", readOnly: false }, { path: "b.img", readOnly: true }], virtioConsole: true,
     });
   });
 
@@ -121,7 +127,7 @@ describe("parseArgs", () => {
   });
 
   it("leaves optional values out when not given", () => {
-    expect(parseArgs(["run"])).toEqual({ kind: "run", memoryMiB: 128, sstc: true, profile: false });
+    expect(parseArgs(["run"])).toEqual({ kind: "run", memoryMiB: 128, sstc: true, profile: false, disks: [], virtioConsole: false });
   });
 
   it("answers --help and --version", () => {
