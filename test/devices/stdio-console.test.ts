@@ -1,7 +1,7 @@
 // stdio-console.test.ts — the Node terminal console over fake streams: raw mode on a TTY, restored on close; Ctrl-A escapes.
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { StdioConsole } from "../../host/backends/node/stdio-console.js";
+import { ESCAPE_HELP, StdioConsole } from "../../host/backends/node/stdio-console.js";
 
 /** A stdin stand-in that records raw-mode changes. */
 function fakeStdin(isTTY: boolean) {
@@ -66,6 +66,20 @@ describe("StdioConsole", () => {
     await tick();
     expect(got).toEqual([0x61, 0x01, 0x62]);
     expect(exits).toBe(1);
+    c.close();
+  });
+
+  it("Ctrl-A h lists the escapes on the terminal and sends nothing to the guest", async () => {
+    const { stdin, stream } = fakeStdin(true);
+    const out = fakeStdout();
+    const c = new StdioConsole({ stdin, stdout: out.stdout, onEscapeExit: () => undefined });
+    const got: number[] = [];
+    c.onInput((bytes) => got.push(...bytes));
+    stream.write(Buffer.from([0x01, 0x68]));
+    await tick();
+    expect(got).toEqual([]);
+    expect(out.text()).toBe(ESCAPE_HELP);
+    expect(ESCAPE_HELP).toContain("C-a x    exit wasmvisor");
     c.close();
   });
 });

@@ -8,6 +8,9 @@ import type { ConsoleBackend } from "../console.js";
 
 const CTRL_A = 0x01;
 
+/** What Ctrl-A h prints (raw mode: lines end in CR LF). */
+export const ESCAPE_HELP = "\r\nC-a h    print this help\r\nC-a x    exit wasmvisor\r\nC-a C-a  send C-a to the guest\r\n";
+
 export interface StdioConsoleOptions {
   /** Called on Ctrl-A x in raw mode (e.g. stop the VM). Without it, Ctrl-A passes through. */
   onEscapeExit?: () => void;
@@ -85,6 +88,10 @@ export class StdioConsole implements ConsoleBackend {
         }
         if (byte === CTRL_A) {
           out.push(CTRL_A);
+          continue;
+        }
+        if (byte === 0x68 /* h */ || byte === 0x3f /* ? */) {
+          this.stdout.write(ESCAPE_HELP);
           continue;
         }
         // Unknown command: swallow it, as QEMU does.
