@@ -31,6 +31,11 @@ export function setData(value: u64): void {
   clearPendingRead();
 }
 
+/** setData without a 64-bit parameter: the host passes halves, so no BigInt crosses the boundary. */
+export function setDataParts(lo: u32, hi: u32): void {
+  setData((<u64>hi << 32) | <u64>lo);
+}
+
 export function getPc(): u64 {
   return pc;
 }

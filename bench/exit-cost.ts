@@ -4,7 +4,7 @@
 // loop, so the run is almost nothing but exit round trips:
 //
 //   guest lw ──► Wasm: translate, not RAM/CLINT/PLIC, fill the exit record, leave run()
-//            ──► Vm.run (host/vm.ts): switch, Bus.read ──► ConstDevice.read ──► loadLe ──► setData
+//            ──► Vm.run (host/vm.ts): switch, Bus.read ──► ConstDevice.read ──► loadLeParts ──► setDataParts
 //            ──► run() again: the load completes into its register, 5 more instructions, next lw
 //
 // The total is measured on the real path: createMachine + Vm.run (no instruction limit, as the
@@ -13,8 +13,8 @@
 //                   completing the load), measured directly: a bare loop timing each run() call,
 //                   minus the same timing around an empty run(0) (which cancels the clock reads);
 //   boundary        the JS⇄Wasm crossing as the Vm does it: run(0) (returns at once), the exit
-//                   record reads (exitInsns, exitSize, exitAddress), BigInt conversions, setData;
-//   VMM dispatch    Bus.read (lookup + handler) + loadLe, in isolation, minus the handler;
+//                   record reads (exitInsns, exitSize, exitAddressNumber), setDataParts;
+//   VMM dispatch    Bus.read (lookup + handler) + loadLeParts, in isolation, minus the handler;
 //   device handler  the BusDevice.read body, timed over a batch of calls in isolation;
 //   Vm loop         the rest: Vm.run's own per-exit bookkeeping (loop head, switch, profiler
 //                   check, async function).
@@ -32,7 +32,7 @@ import { BufferConsole } from "../host/backends/console.js";
 import { browserEntropy } from "../host/backends/entropy.js";
 import { loadCoreModule } from "../host/backends/node/core-file.js";
 import { entryPaddr, loadElf, parseElf, vaddrToPaddr, type ElfImage } from "../host/boot/elf.js";
-import { Bus, BusResult, loadLe, type BusDevice } from "../host/bus.js";
+import { Bus, BusResult, loadLeParts, type BusDevice } from "../host/bus.js";
 import { createMachine } from "../host/machine.js";
 import { measureProfilerOverhead } from "../host/profile/overhead.js";
 import { ExitProfiler, type ExitProfilerOptions } from "../host/profile/profiler.js";
@@ -110,7 +110,7 @@ interface VmRun {
   insns: number;
 }
 
-/** Run the guest on the real path. `limitInsns` passes a maxInsns limit (the Vm then does BigInt math per exit). */
+/** Run the guest on the real path. `limitInsns` passes a maxInsns limit (the Vm then does budget math per exit). */
 async function runVm(mode: ProfilerMode, limitInsns = false): Promise<VmRun> {
   const profiler = mode === "none" ? undefined : new ExitProfiler({ timing: mode } satisfies ExitProfilerOptions);
   const tohost = symbolGpa(image, "tohost");
@@ -165,7 +165,7 @@ function handlerNs(): number {
   });
 }
 
-/** Bus.read (binary search over the standard devices + the handler) and loadLe, as Vm does them. */
+/** Bus.read (cached entry or binary search, plus the handler) and loadLeParts, as Vm does them. */
 async function dispatchNs(): Promise<number> {
   const machine = await createMachine(module, {
     ramBytes: RAM_BYTES, console: new BufferConsole(), entropy: browserEntropy(), rng: "none",
@@ -174,14 +174,15 @@ async function dispatchNs(): Promise<number> {
   bus.insert(new ConstDevice(), DEVICE_GPA, 0x1000n);
   const buffers: Uint8Array[] = [];
   for (const size of [1, 2, 4, 8]) buffers[size] = new Uint8Array(size);
-  let acc = 0n;
+  let acc = 0;
+  const gpa = Number(DEVICE_GPA);
   return bestNs(reads, (n) => {
     for (let i = 0; i < n; i++) {
       const data = buffers[4]!;
-      if (bus.read(DEVICE_GPA, data) === BusResult.Fault) acc += 1n;
-      else acc += loadLe(data);
+      if (bus.read(gpa, data) === BusResult.Fault) acc += 1;
+      else acc += loadLeParts(data)[0];
     }
-    sink += Number(acc & 0xffn);
+    sink += acc & 0xff;
   });
 }
 
@@ -198,12 +199,11 @@ type BoundaryStep = "run" | "record" | "full";
 
 /**
  * One empty exit round trip as the Vm makes it, on a parked VCPU: "run" is run(budget) alone;
- * "record" adds the exit record reads (exitInsns, exitSize, exitAddress) and the BigInt
- * instruction count; "full" adds setData(BigInt), i.e. everything but the bus and the device.
+ * "record" adds the exit record reads (exitInsns, exitSize, exitAddressNumber) and the
+ * instruction count; "full" adds setDataParts, i.e. everything but the bus and the device.
  */
 function boundaryNs(vcpu: Vcpu, budget: number, step: BoundaryStep = "full"): number {
-  const value = BigInt(DEVICE_VALUE);
-  let insns = 0n;
+  let insns = 0;
   let acc = 0;
   const ns = bestNs(reads, (n) => {
     if (step === "run") {
@@ -212,13 +212,13 @@ function boundaryNs(vcpu: Vcpu, budget: number, step: BoundaryStep = "full"): nu
     }
     for (let i = 0; i < n; i++) {
       const kind = vcpu.run(budget);
-      insns += BigInt(vcpu.exitInsns);
+      insns += vcpu.exitInsns;
       acc += kind + vcpu.exitSize;
-      if (vcpu.exitAddress === 1n) acc++;
-      if (step === "full") vcpu.setData(value);
+      if (vcpu.exitAddressNumber === 1) acc++;
+      if (step === "full") vcpu.setDataParts(DEVICE_VALUE, 0);
     }
   });
-  sink += acc + Number(insns & 0xffn);
+  sink += acc + (insns & 0xff);
   return ns;
 }
 
@@ -258,8 +258,8 @@ async function bareLoopNs(): Promise<number> {
     for (;;) {
       const kind = vcpu.run(1 << 22);
       if (kind === ExitKind.MmioRead) {
-        bus.read(vcpu.exitAddress, data);
-        vcpu.setData(loadLe(data));
+        bus.read(vcpu.exitAddressNumber, data);
+        vcpu.setDataParts(loadLeParts(data)[0], 0);
       } else if (kind !== ExitKind.BudgetExhausted) break;
     }
     const ms = performance.now() - t0;
@@ -287,8 +287,8 @@ async function wasmNs(parked: Vcpu): Promise<number> {
       inRunMs += performance.now() - t0;
       calls++;
       if (kind === ExitKind.MmioRead) {
-        bus.read(vcpu.exitAddress, data);
-        vcpu.setData(loadLe(data));
+        bus.read(vcpu.exitAddressNumber, data);
+        vcpu.setDataParts(loadLeParts(data)[0], 0);
       } else if (kind !== ExitKind.BudgetExhausted) break;
     }
     bestInRun = Math.min(bestInRun, (inRunMs * 1e6) / calls);
@@ -407,16 +407,16 @@ console.log(`  best of ${reps} runs each\n`);
 console.log(`  ${"one exit round trip".padEnd(50)}${"ns/exit".padStart(9)}  share`);
 console.log(row("total (Vm.run, no profiler)", total, `  ${pct(total)}   ${(1e9 / total / 1e6).toFixed(2)} M exits/s`));
 console.log(row("  Wasm: guest code, exit path, re-entry", wasm, `  ${pct(wasm)}   time inside run() minus run(0)`));
-console.log(row("  boundary: run()/setData, exit record, BigInt", boundary, `  ${pct(boundary)}   run(0) round trips`));
+console.log(row("  boundary: run()/setData, exit record", boundary, `  ${pct(boundary)}   run(0) round trips`));
 console.log(row("    run(0) call alone", boundaryRunOnly, "          (JS -> Wasm -> JS, exit record written)"));
-console.log(row("    + exit record reads, BigInt insn count", boundaryWithRecord - boundaryRunOnly));
-console.log(row("    + setData(BigInt)", boundary - boundaryWithRecord));
-console.log(row("  VMM dispatch: Bus lookup, loadLe", dispatch, `  ${pct(dispatch)}   isolated, minus handler`));
+console.log(row("    + exit record reads, insn count", boundaryWithRecord - boundaryRunOnly));
+console.log(row("    + setDataParts", boundary - boundaryWithRecord));
+console.log(row("  VMM dispatch: Bus lookup, loadLeParts", dispatch, `  ${pct(dispatch)}   isolated, minus handler`));
 console.log(row("  device handler: BusDevice.read body", handler, `  ${pct(handler)}   isolated`));
 console.log(row("  Vm loop bookkeeping", vmLoop, `  ${pct(vmLoop)}   = total - the rows above`));
 console.log("\n  for comparison, same run");
 const signed = (ns: number): string => `${ns >= 0 ? "+" : ""}${ns.toFixed(1)}`;
-console.log(row("Vm.run with a maxInsns limit", withMaxInsns, `   (${signed(withMaxInsns - total)}: BigInt budget math per exit)`));
+console.log(row("Vm.run with a maxInsns limit", withMaxInsns, `   (${signed(withMaxInsns - total)}: budget math per exit)`));
 console.log(row("bare loop: Vcpu.run + Bus.read + setData, no Vm", bare));
 console.log(row("round trip running 1 instruction: run(1)", oneInsnTrip));
 console.log(row("JS -> Wasm call of an empty export", wasmCall));

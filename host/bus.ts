@@ -83,6 +83,9 @@ const MAX_LEN = BigInt(Number.MAX_SAFE_INTEGER);
 interface Entry extends BusRange {
   /** base + len: exclusive end, precomputed because every lookup compares against it. */
   readonly end: bigint;
+  /** base and end as numbers (exact below 2^53): the MMIO exit path compares these, not bigints. */
+  readonly baseN: number;
+  readonly endN: number;
 }
 
 export class Bus {
@@ -92,6 +95,7 @@ export class Bus {
   private readonly logger: BusLogger;
   private readonly logBurst: number;
   private lastDev: BusDevice | undefined;
+  private lastEntry: Entry | undefined;
   private lastOff = 0;
 
   constructor(
@@ -117,7 +121,7 @@ export class Bus {
         );
       }
     }
-    this.entries.splice(at, 0, { device, base, len, end });
+    this.entries.splice(at, 0, { device, base, len, end, baseN: Number(base), endN: Number(end) });
   }
 
   /** The device whose range holds `address`, or undefined. */
@@ -127,7 +131,7 @@ export class Bus {
   }
 
   /** Read `data.length` bytes at `address` into `data`. */
-  read(address: bigint, data: Uint8Array): BusResult {
+  read(address: bigint | number, data: Uint8Array): BusResult {
     const entry = this.entryFor(address, data.length);
     if (entry !== undefined && entry.device.read(this.lastOff, data) !== false) return BusResult.Handled;
     this.lastDev = undefined;
@@ -137,7 +141,7 @@ export class Bus {
   }
 
   /** Write `data` (`data.length` bytes, little-endian) at `address`. */
-  write(address: bigint, data: Uint8Array): BusResult {
+  write(address: bigint | number, data: Uint8Array): BusResult {
     const entry = this.entryFor(address, data.length);
     if (entry !== undefined && entry.device.write(this.lastOff, data) !== false) return BusResult.Handled;
     this.lastDev = undefined;
@@ -167,17 +171,44 @@ export class Bus {
   }
 
   /** The entry for an access of `size` bytes at `address`, if it lies wholly inside one range. */
-  private entryFor(address: bigint, size: number): Entry | undefined {
-    const entry = this.entryAt(address);
-    // An access running past the end of a window is not the device's to answer: devices may
-    // then rely on offset + size <= len.
-    if (entry === undefined || address + BigInt(size) > entry.end) {
+  private entryFor(address: bigint | number, size: number): Entry | undefined {
+    if (typeof address === "number" && address <= Number.MAX_SAFE_INTEGER) {
+      // The exit path: plain number compares, and the last entry first (a driver polling one
+      // register hits it every time).
+      let entry = this.lastEntry;
+      if (entry === undefined || address < entry.baseN || address >= entry.endN) entry = this.entryAtNumber(address);
+      // An access running past the end of a window is not the device's to answer: devices may
+      // then rely on offset + size <= len.
+      if (entry === undefined || address + size > entry.endN) {
+        this.lastDev = undefined;
+        return undefined;
+      }
+      this.lastEntry = entry;
+      this.lastDev = entry.device;
+      this.lastOff = address - entry.baseN;
+      return entry;
+    }
+    const big = BigInt(address);
+    const entry = this.entryAt(big);
+    if (entry === undefined || big + BigInt(size) > entry.end) {
       this.lastDev = undefined;
       return undefined;
     }
     this.lastDev = entry.device;
-    this.lastOff = Number(address - entry.base);
+    this.lastOff = Number(big - entry.base);
     return entry;
+  }
+
+  private entryAtNumber(address: number): Entry | undefined {
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.entries[mid]!.baseN <= address) lo = mid + 1;
+      else hi = mid;
+    }
+    const entry = this.entries[lo - 1];
+    return entry !== undefined && address < entry.endN ? entry : undefined;
   }
 
   private entryAt(address: bigint): Entry | undefined {
@@ -197,9 +228,10 @@ export class Bus {
     return lo;
   }
 
-  private unmapped(kind: "read" | "write", address: bigint, size: number, entry: Entry | undefined): BusResult {
+  private unmapped(kind: "read" | "write", addressIn: bigint | number, size: number, entry: Entry | undefined): BusResult {
     if (this.policy === "fault") return BusResult.Fault;
     if (this.policy === "log") {
+      const address = BigInt(addressIn);
       const count = this.unmappedReads + this.unmappedWrites;
       // Log a burst, then only at powers of two: cheap, deterministic, and a flood stays visible.
       if (count <= this.logBurst || (count & (count - 1)) === 0) {
@@ -216,6 +248,23 @@ export function loadLe(data: Uint8Array): bigint {
   let value = 0n;
   for (let i = data.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(data[i]!);
   return value;
+}
+
+/** The low and high 32 bits of an access buffer's little-endian value, without BigInt. */
+export function loadLeParts(data: Uint8Array): [number, number] {
+  let lo = 0;
+  const n = Math.min(4, data.length);
+  for (let i = n - 1; i >= 0; i--) lo = lo * 256 + data[i]!;
+  let hi = 0;
+  for (let i = data.length - 1; i >= 4; i--) hi = hi * 256 + data[i]!;
+  return [lo, hi];
+}
+
+/** Store a value given as 32-bit halves into an access buffer, little-endian. */
+export function storeLeParts(data: Uint8Array, lo: number, hi: number): void {
+  for (let i = 0; i < data.length; i++) {
+    data[i] = i < 4 ? (lo >>> (i * 8)) & 0xff : (hi >>> ((i - 4) * 8)) & 0xff;
+  }
 }
 
 /** Store the low `data.length` bytes of `value` into an access buffer, little-endian. */

@@ -11,6 +11,8 @@ export interface CoreExports {
   resetCpu(pc: bigint): void;
   run(budget: number): number;
   setData(value: bigint): void;
+  /** setData with the value as 32-bit halves: no BigInt on the MMIO read path. */
+  setDataParts(lo: number, hi: number): void;
   getPc(): bigint;
   setPc(pc: bigint): void;
   getPriv(): number;

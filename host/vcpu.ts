@@ -58,12 +58,31 @@ export class Vcpu {
     this.core.setData(value);
   }
 
+  /** setData from 32-bit halves (no BigInt). */
+  setDataParts(lo: number, hi: number): void {
+    this.core.setDataParts(lo, hi);
+  }
+
   // ---- the exit record ----
   get exitSize(): number {
     return this.state.getUint32(EXIT_SIZE, true);
   }
   get exitAddress(): bigint {
     return this.state.getBigUint64(EXIT_ADDR, true);
+  }
+  /**
+   * The exit's guest physical address as a number, without a BigInt (the MMIO fast path).
+   * Exact below 2^53, which covers every device address of the memory map.
+   */
+  get exitAddressNumber(): number {
+    return this.state.getUint32(EXIT_ADDR, true) + this.state.getUint32(EXIT_ADDR + 4, true) * 0x1_0000_0000;
+  }
+  /** Low and high 32 bits of the exit's store data (MmioWrite), without a BigInt. */
+  get exitDataLow(): number {
+    return this.state.getUint32(EXIT_DATA, true);
+  }
+  get exitDataHigh(): number {
+    return this.state.getUint32(EXIT_DATA + 4, true);
   }
   get exitData(): bigint {
     return this.state.getBigUint64(EXIT_DATA, true);
@@ -73,7 +92,8 @@ export class Vcpu {
   }
   /** Instructions retired by the last run() call. */
   get exitInsns(): number {
-    return Number(this.state.getBigUint64(EXIT_INSNS, true));
+    // run()'s budget is below 2^31, so the count fits the low word.
+    return this.state.getUint32(EXIT_INSNS, true);
   }
   get exitMessage(): string {
     const len = Math.min(this.state.getUint32(EXIT_MSG_LEN, true), EXIT_MSG_MAX);

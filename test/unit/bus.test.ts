@@ -1,6 +1,6 @@
 // bus.test.ts — Bus placement (overlap, empty ranges), lookup at range edges, and each unmapped-access policy.
 import { describe, expect, it } from "vitest";
-import { Bus, BusError, BusResult, loadLe, storeLe, type BusDevice } from "../../host/bus.js";
+import { Bus, BusError, BusResult, loadLe, loadLeParts, storeLe, storeLeParts, type BusDevice } from "../../host/bus.js";
 
 /** A device that records accesses, answers reads with a fixed byte and refuses offsets >= `registers`. */
 class FakeDevice implements BusDevice {
@@ -212,5 +212,37 @@ describe("little-endian access buffers", () => {
       expect(data[0]).toBe(0x11);
       expect(loadLe(data)).toBe(value & ((1n << BigInt(size * 8)) - 1n));
     }
+  });
+});
+
+describe("Bus number-address fast path", () => {
+  it("dispatches number addresses like bigint ones, across devices and window edges", () => {
+    const seen: Array<[string, number, number]> = [];
+    const dev = (name: string): BusDevice => ({
+      name,
+      read: (offset, data) => void seen.push([name, offset, data.length]),
+      write: () => true,
+    });
+    const bus = new Bus("fault");
+    bus.insert(dev("a"), 0x1000n, 0x100n);
+    bus.insert(dev("b"), 0x2000n, 0x10n);
+    const four = new Uint8Array(4);
+    expect(bus.read(0x1000, four)).toBe(BusResult.Handled);
+    expect(bus.read(0x10fc, four)).toBe(BusResult.Handled);
+    expect(bus.read(0x200c, four)).toBe(BusResult.Handled); // switches the cached entry to b
+    expect(bus.read(0x1004, four)).toBe(BusResult.Handled); // and back to a
+    expect(bus.read(0x10fe, four)).toBe(BusResult.Fault); // runs past a's end
+    expect(bus.read(0x2010, four)).toBe(BusResult.Fault); // one past b
+    expect(bus.read(0x0fff, new Uint8Array(1))).toBe(BusResult.Fault);
+    expect(seen).toEqual([["a", 0, 4], ["a", 0xfc, 4], ["b", 0xc, 4], ["a", 4, 4]]);
+    expect(bus.lastDevice).toBeUndefined();
+  });
+
+  it("converts values to and from 32-bit halves", () => {
+    const eight = new Uint8Array(8);
+    storeLeParts(eight, 0x89abcdef, 0x01234567);
+    expect([...eight]).toEqual([0xef, 0xcd, 0xab, 0x89, 0x67, 0x45, 0x23, 0x01]);
+    expect(loadLeParts(eight)).toEqual([0x89abcdef, 0x01234567]);
+    expect(loadLeParts(Uint8Array.of(0xff, 0xff))).toEqual([0xffff, 0]);
   });
 });
