@@ -4,6 +4,7 @@
 // The Node entry (node.ts) and the browser entry (browser.ts) add file paths / URLs and their
 // own entropy backends on top of this.
 import type { ConsoleBackend } from "./backends/console.js";
+import { MemoryDisk, type DiskBackend } from "./backends/disk.js";
 import { browserEntropy, type EntropySource } from "./backends/entropy.js";
 import { bootLinux } from "./boot/boot-linux.js";
 import { entryPaddr, loadElf, parseElf, vaddrToPaddr } from "./boot/elf.js";
@@ -40,6 +41,10 @@ export interface VmOptions {
   sstc?: boolean;
   /** RNG devices (default both). The UART and the syscon test device are always present. */
   rng?: readonly RngDevice[];
+  /** Disks, each a virtio-blk device (the first is /dev/vda): a backend or the image's bytes. */
+  disks?: readonly (DiskBackend | Uint8Array)[];
+  /** Add a virtio console (hvc0) beside the UART, fed by the same console. */
+  virtioConsole?: boolean;
   /** Entropy for the RNG devices (default crypto.getRandomValues). */
   entropy?: EntropySource;
   /** What an MMIO access that hits no device does (default "fault"). */
@@ -154,6 +159,8 @@ export async function createVm(options: VmOptions): Promise<WasmvisorVm> {
     console,
     entropy: options.entropy ?? browserEntropy(),
     rng,
+    disks: (options.disks ?? []).map((d) => (d instanceof Uint8Array ? new MemoryDisk(d) : d)),
+    virtioConsole: options.virtioConsole ?? false,
     unmapped: options.unmapped ?? "fault",
     ...(profiler !== undefined ? { profiler } : {}),
     ...(htif !== undefined ? { htif } : {}),

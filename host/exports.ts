@@ -11,3 +11,4 @@ export { BootError } from "./boot/errors.js";
 export { Bus, BusError, type BusDevice, type UnmappedPolicy } from "./bus.js";
 export { Vcpu } from "./vcpu.js";
 export { createMachine, type Machine, type MachineConfig } from "./machine.js";
+export { MemoryDisk, type DiskBackend } from "./backends/disk.js";

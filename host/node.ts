@@ -10,6 +10,7 @@ import { loadCoreModule } from "./backends/node/core-file.js";
 import { UrandomEntropy } from "./backends/node/urandom.js";
 
 export * from "./exports.js";
+export { FileDisk } from "./backends/node/file-disk.js";
 
 /** A guest image: bytes, or a file path. */
 export type ImageSource = Uint8Array | string | URL;
