@@ -1,7 +1,8 @@
 // csr.ts — CSR reads and writes: WARL masks, the sstatus/sie/sip views, counters, and access checks.
 import {
-  CSR_CYCLE, CSR_HPMCOUNTER3, CSR_HPMCOUNTER31, CSR_INSTRET, CSR_MARCHID, CSR_MCAUSE,
-  CSR_MCONFIGPTR, CSR_MCOUNTEREN, CSR_MCOUNTINHIBIT, CSR_MCYCLE, CSR_MEDELEG, CSR_MENVCFG,
+  CSR_CYCLE, CSR_FCSR, CSR_FFLAGS, CSR_FRM, CSR_HPMCOUNTER3, CSR_HPMCOUNTER31, CSR_INSTRET,
+  CSR_MARCHID, CSR_MCAUSE, CSR_MCONFIGPTR, CSR_MCOUNTEREN, CSR_MCOUNTINHIBIT, CSR_MCYCLE,
+  CSR_MEDELEG, CSR_MENVCFG,
   CSR_MEPC, CSR_MHARTID, CSR_MHPMCOUNTER3, CSR_MHPMCOUNTER31, CSR_MHPMEVENT3, CSR_MHPMEVENT31,
   CSR_MIDELEG, CSR_MIE, CSR_MIMPID, CSR_MINSTRET, CSR_MIP, CSR_MISA, CSR_MSCRATCH, CSR_MSECCFG,
   CSR_MSTATUS, CSR_MTVAL, CSR_MTVEC, CSR_MVENDORID, CSR_PMPADDR0, CSR_PMPADDR63, CSR_PMPCFG0,
@@ -18,6 +19,7 @@ import {
 } from "./state";
 import { flushTlb, updateTlbBases } from "./mmu";
 import { mtime, supervisorTimerActive, updateTimerLine } from "../irq/clint";
+import { fflags, fpReset, frm, markFsDirty } from "./fpu/regs";
 
 /** Set by csrRead/csrWrite when the CSR does not exist. */
 export let csrMissing: bool = false;
@@ -36,6 +38,7 @@ export function csrReset(): void {
   mseccfg = 0;
   for (let i = 0; i < 8; i++) pmpcfg[i] = 0;
   for (let i: u32 = 0; i < PMP_COUNT; i++) pmpaddr[i] = 0;
+  fpReset();
 }
 
 @inline function withSd(s: u64): u64 {
@@ -48,6 +51,8 @@ export function csrReset(): void {
  */
 export function csrAllowed(csr: u32, isWrite: bool): bool {
   if (priv < ((csr >> 8) & 3)) return false;
+  // fflags, frm, fcsr: any privilege, but not while the FPU is off (mstatus.FS = Off)
+  if (csr - CSR_FFLAGS <= CSR_FCSR - CSR_FFLAGS && (mstatus & MSTATUS_FS) == 0) return false;
   if (isWrite && (csr >> 10) == 3) return false;
   if (csr >= CSR_CYCLE && csr <= CSR_HPMCOUNTER31) {
     const bit = <u64>1 << <u64>(csr - CSR_CYCLE);
@@ -65,6 +70,9 @@ export function csrAllowed(csr: u32, isWrite: bool): bool {
 export function csrRead(csr: u32): u64 {
   csrMissing = false;
   switch (csr) {
+    case CSR_FFLAGS: return <u64>fflags;
+    case CSR_FRM: return <u64>frm;
+    case CSR_FCSR: return <u64>((frm << 5) | fflags);
     case CSR_SSTATUS: return withSd(mstatus) & SSTATUS_VIEW;
     case CSR_SIE: return mie & mideleg;
     case CSR_STVEC: return stvec;
@@ -121,6 +129,14 @@ export function csrRead(csr: u32): u64 {
 export function csrWrite(csr: u32, v: u64): void {
   csrMissing = false;
   switch (csr) {
+    case CSR_FFLAGS: fflags = <u32>v & 0x1f; markFsDirty(); return;
+    case CSR_FRM: frm = <u32>v & 7; markFsDirty(); return;
+    case CSR_FCSR: {
+      fflags = <u32>v & 0x1f;
+      frm = <u32>(v >> 5) & 7;
+      markFsDirty();
+      return;
+    }
     case CSR_SSTATUS: {
       writeMstatus((mstatus & ~SSTATUS_WRITABLE) | (v & SSTATUS_WRITABLE));
       return;

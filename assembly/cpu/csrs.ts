@@ -134,6 +134,6 @@ export const PRIV_U: u32 = 0;
 export const PRIV_S: u32 = 1;
 export const PRIV_M: u32 = 3;
 
-/** misa: MXL = 2 (RV64), extensions A, C, I, M, S, U. */
+/** misa: MXL = 2 (RV64), extensions A, C, D, F, I, M, S, U. */
 export const MISA_VALUE: u64 =
-  (<u64>2 << 62) | (1 << 0) | (1 << 2) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+  (<u64>2 << 62) | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);

@@ -20,6 +20,7 @@ import {
 import { doMret, doSret, raiseException, takePendingInterrupt, trapFromDecoder } from "./trap";
 import { csrAllowed, csrExists, csrRead, csrWrite } from "./csr";
 import { expandCompressed } from "./compressed";
+import { executeFp } from "./fpu/execute-fp";
 import { div, divu, divuw, divw, mulh, mulhsu, mulhu, rem, remu, remuw, remw } from "./alu";
 import { exitKind, requestExit, stop, STOP_EXIT, STOP_NONE } from "../exit";
 import { updateTimerLine } from "../irq/clint";
@@ -333,6 +334,14 @@ function executeChunk(): void {
           break;
         }
         pc = next;
+        break;
+      }
+      case 0x07: case 0x27: case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53: { // F and D
+        executeFp(insn, raw, next);
+        if (stop != STOP_NONE) {
+          if (stop == STOP_EXIT) { pc = next; return; }
+          stop = STOP_NONE;
+        }
         break;
       }
       case 0x0f: { // MISC-MEM: FENCE and FENCE.I are no-ops on one in-order hart without caches

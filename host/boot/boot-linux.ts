@@ -23,7 +23,7 @@ export interface LinuxBootOptions {
 
 /** Extensions the core implements, in the devicetree's riscv,isa spelling. */
 export function isaString(sstc: boolean): string {
-  return `rv64imac_zicsr_zifencei${sstc ? "_sstc" : ""}`;
+  return `rv64imafdc_zicsr_zifencei${sstc ? "_sstc" : ""}`;
 }
 
 const DTB_MAX_BYTES = 64 * 1024;
@@ -68,7 +68,7 @@ export function bootLinux(machine: Machine, opts: LinuxBootOptions): LinuxLayout
     vcpu.setCsr(CSR_MEDELEG, DELEGATED_EXCEPTIONS);
     vcpu.setCsr(CSR_MIDELEG, DELEGATED_INTERRUPTS);
     vcpu.setCsr(CSR_MCOUNTEREN, 7n); // cycle, time, instret readable from S and U
-    vcpu.setCsr(CSR_SCOUNTEREN, 0n);
+    vcpu.setCsr(CSR_SCOUNTEREN, 7n); // as OpenSBI leaves it: U-mode may read cycle, time, instret (the vDSO uses rdtime)
     vcpu.setCsr(CSR_MENVCFG, opts.sstc ? MENVCFG_STCE : 0n);
     vcpu.core.setPriv(PRIV_S);
   }

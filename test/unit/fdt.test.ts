@@ -59,7 +59,7 @@ describe("machine devicetree", () => {
       initrd: { start: 0x8400_0000n, end: 0x8410_0000n },
       devices: machine.devices,
     }));
-    expect(dts).toContain('riscv,isa = "rv64imac_zicsr_zifencei_sstc";');
+    expect(dts).toContain('riscv,isa = "rv64imafdc_zicsr_zifencei_sstc";');
     expect(dts).toContain('mmu-type = "riscv,sv39";');
     expect(dts).toContain("timebase-frequency = <0x989680>;");
     expect(dts).toMatch(/memory@80000000 \{[^}]*reg = <0x00 0x80000000 0x00 0x4000000>;/s);
