@@ -230,7 +230,7 @@ export function runBareMetal(vcpu: Vcpu, opts: BareMetalOptions = {}): BareMetal
         // Nothing pending: skip guest time ahead to the next timer deadline (the in-core CLINT's
         // clock is derived from instructions, so this is the deterministic clock's idle), or, with
         // no timer armed, resume at once; a guest that loops on WFI is bounded by maxInsns.
-        const deadline = vcpu.core.nextTimerDeadline();
+        const deadline = BigInt.asUintN(64, vcpu.core.nextTimerDeadline());
         if (deadline !== 0xffff_ffff_ffff_ffffn && deadline > vcpu.core.getMtime()) vcpu.core.setMtime(deadline);
         continue;
       }

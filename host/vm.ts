@@ -66,6 +66,8 @@ export const REALTIME_INSNS_PER_TICK = 100;
 const SLICE_INSNS = 1 << 22;
 const REALTIME_SLICE_INSNS = 1 << 20;
 const YIELD_EVERY_MS = 20;
+/** How often (in exits) the loop reads the clock outside BudgetExhausted exits. */
+const EXITS_PER_CLOCK_CHECK = 1024;
 /** Longest single WFI sleep: the loop re-checks limits and stop requests this often. */
 const MAX_IDLE_SLEEP_MS = 100;
 const NO_DEADLINE = 0xffff_ffff_ffff_ffffn;
@@ -149,8 +151,23 @@ export class Vm {
       return { reason, insns: BigInt(insns), wallSeconds: (performance.now() - started) / 1000, idleSeconds: idleMs / 1000 };
     };
 
+    let exitsSinceCheck = 0;
     for (;;) {
       if (this.stopReason !== undefined) return finish(this.stopReason);
+      // A guest that exits back to back never reaches a BudgetExhausted exit: every so many
+      // exits, check the clock so timeouts, stop, pause and console input still get their turn.
+      if (++exitsSinceCheck >= EXITS_PER_CLOCK_CHECK) {
+        exitsSinceCheck = 0;
+        const now = performance.now();
+        if (limits.timeoutMs !== undefined && now - started >= limits.timeoutMs) {
+          return finish({ kind: "timeout", ms: limits.timeoutMs });
+        }
+        if (now - lastYield >= YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+          continue; // re-check stop and pause requests made meanwhile
+        }
+      }
       if (this.pauseGate !== undefined) {
         const pausedAt = performance.now();
         await this.pauseGate.promise;
@@ -236,6 +253,12 @@ export class Vm {
     }
   }
 
+  /** From now on the real-time clock counts from the current mtime. */
+  private reanchor(): void {
+    this.mtimeAnchor = this.vcpu.core.getMtime();
+    this.wallAnchorMs = performance.now();
+  }
+
   /** Real-time clock: move mtime forward to the wall clock (never backwards). */
   private syncRealtime(): void {
     const core = this.vcpu.core;
@@ -250,7 +273,7 @@ export class Vm {
    */
   private async idle(): Promise<number> {
     const core = this.vcpu.core;
-    const deadline = core.nextTimerDeadline();
+    const deadline = BigInt.asUintN(64, core.nextTimerDeadline()); // an i64 export: "none" arrives as -1n
     if (this.clock === "deterministic" && deadline !== NO_DEADLINE) {
       if (deadline > core.getMtime()) core.setMtime(deadline);
       return 0;
@@ -261,14 +284,21 @@ export class Vm {
       ms = ticks <= 0n ? 0 : Math.min(MAX_IDLE_SLEEP_MS, Number(ticks) / TICKS_PER_MS);
       if (ms < MIN_SLEEP_MS) {
         // Host timers cannot sleep this briefly (setTimeout rounds up to ~1 ms): let guest time
-        // run ahead to the deadline instead; the wall clock catches up at the next longer sleep.
+        // jump to the deadline instead.
         if (deadline > core.getMtime()) core.setMtime(deadline);
+        this.reanchor();
         return 0;
       }
     }
     const t = performance.now();
     if (ms > 0) await this.sleeper.sleep(ms);
-    return performance.now() - t;
+    const slept = performance.now() - t;
+    // Guest time may run ahead of the wall clock (instructions advance it, short waits are
+    // skipped); the time slept passes for the guest either way, so it never waits for the
+    // wall clock to catch up.
+    core.setMtime(core.getMtime() + BigInt(Math.floor(slept * TICKS_PER_MS)));
+    this.reanchor();
+    return slept;
   }
 
   /** HTIF console (device 1, cmd 1); returns a problem description for anything else. */

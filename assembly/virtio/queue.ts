@@ -144,9 +144,10 @@ export function queuePop(q: u32): i32 {
     const dflags = <u32>load<u16>(d, 12);
     const next = <u32>load<u16>(d, 14);
     if ((dflags & VIRTQ_DESC_F_INDIRECT) != 0) {
-      // Only a whole chain may be indirect: not nested, not mid-chain, not with NEXT.
+      // Only a whole chain may be indirect: not nested, not mid-chain, not with NEXT. The table
+      // itself needs no alignment (virtio 1.2, 2.7.5.3; Linux's SLOB hands out 8-byte aligned ones).
       if (inIndirect || count != 0 || (flags & F_INDIRECT) == 0 || (dflags & VIRTQ_DESC_F_NEXT) != 0 ||
-          len == 0 || (len & 15) != 0 || len / 16 > <u64>MAX_CHAIN || (addr & 15) != 0 || !ramRange(addr, len)) {
+          len == 0 || (len & 15) != 0 || len / 16 > <u64>MAX_CHAIN || !ramRange(addr, len)) {
         return fail(q, QERR_BAD_INDIRECT);
       }
       table = addr;
