@@ -4,6 +4,7 @@
 import { createVm as createVmFromBytes, type VmOptions, type WasmvisorVm } from "./api.js";
 
 export * from "./exports.js";
+export { createVmWorker, type WebWorkerVmOptions } from "./worker/web-client.js";
 
 /** A guest image: bytes, or a URL to fetch. */
 export type ImageSource = Uint8Array | string | URL;

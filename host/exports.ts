@@ -12,3 +12,6 @@ export { Bus, BusError, type BusDevice, type UnmappedPolicy } from "./bus.js";
 export { Vcpu } from "./vcpu.js";
 export { createMachine, type Machine, type MachineConfig } from "./machine.js";
 export { MemoryDisk, type DiskBackend } from "./backends/disk.js";
+export { WorkerVm, type WorkerVmEvent } from "./worker/client.js";
+export type { LiveSnapshot } from "./worker/protocol.js";
+export { patchElfU64 } from "./boot/elf-patch.js";

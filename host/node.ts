@@ -11,6 +11,7 @@ import { UrandomEntropy } from "./backends/node/urandom.js";
 
 export * from "./exports.js";
 export { FileDisk } from "./backends/node/file-disk.js";
+export { createVmWorker, type NodeWorkerVmOptions } from "./worker/node-worker.js";
 
 /** A guest image: bytes, or a file path. */
 export type ImageSource = Uint8Array | string | URL;
