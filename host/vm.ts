@@ -156,7 +156,7 @@ export class Vm {
       if (this.stopReason !== undefined) return finish(this.stopReason);
       // A guest that exits back to back never reaches a BudgetExhausted exit: every so many
       // exits, check the clock so timeouts, stop, pause and console input still get their turn.
-      if (++exitsSinceCheck >= EXITS_PER_CLOCK_CHECK) {
+      if (exitsSinceCheck++ >= EXITS_PER_CLOCK_CHECK) {
         exitsSinceCheck = 0;
         const now = performance.now();
         if (limits.timeoutMs !== undefined && now - started >= limits.timeoutMs) {
@@ -224,18 +224,10 @@ export class Vm {
           lastYield = performance.now();
           continue;
         }
-        case ExitKind.BudgetExhausted: {
+        case ExitKind.BudgetExhausted:
           prof?.record(kind, undefined, -1, retired, t0);
-          const now = performance.now();
-          if (limits.timeoutMs !== undefined && now - started >= limits.timeoutMs) {
-            return finish({ kind: "timeout", ms: limits.timeoutMs });
-          }
-          if (now - lastYield >= YIELD_EVERY_MS) {
-            await yieldToEventLoop();
-            lastYield = performance.now();
-          }
+          exitsSinceCheck = EXITS_PER_CLOCK_CHECK; // a slice ended: check the clock now
           continue;
-        }
         case ExitKind.Halted:
           prof?.record(kind, "htif", -1, retired, t0);
           return finish({ kind: "tohost", code: Number(vcpu.exitData) });
