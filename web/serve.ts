@@ -70,8 +70,11 @@ function route(pathname: string, dist: string, linuxDir: string): { file: string
   if (pathname === "/linux/index.json") return { json: linuxImages(linuxDir) };
   const image = /^\/linux\/(Image-[A-Za-z0-9._-]+)$/.exec(pathname);
   if (image !== null) return wrap(linuxImages(linuxDir).includes(image[1]!) ? join(linuxDir, image[1]!) : undefined);
-  // Node's figures for the same RNG comparison, when `npm run bench:rng` has been run.
-  if (pathname === "/results/rng.json") return wrap(fileIn(join(REPO, "bench", "results"), "rng.json"));
+  // Node's figures for the same RNG comparison; an empty list until `npm run bench:rng` has run,
+  // so a fresh checkout's page makes no failing request.
+  if (pathname === "/results/rng.json") {
+    return wrap(fileIn(join(REPO, "bench", "results"), "rng.json")) ?? { json: [] };
+  }
   if (/^\/[A-Za-z0-9._-]+$/.test(pathname)) return wrap(fileIn(dist, pathname.slice(1)));
   return undefined;
 }
