@@ -3,7 +3,7 @@
 // Platform neutral: guest images and the compiled core arrive as bytes or a compiled module.
 // The Node entry (node.ts) and the browser entry (browser.ts) add file paths / URLs and their
 // own entropy backends on top of this.
-import type { ConsoleBackend } from "./backends/console.js";
+import { InputQueue, type ConsoleBackend } from "./backends/console.js";
 import { MemoryDisk, type DiskBackend } from "./backends/disk.js";
 import { browserEntropy, type EntropySource } from "./backends/entropy.js";
 import { bootLinux } from "./boot/boot-linux.js";
@@ -145,6 +145,7 @@ export async function createVm(options: VmOptions): Promise<WasmvisorVm> {
     : new ExitProfiler(typeof options.profile === "object" ? options.profile : { timing: "sampled" });
 
   const console = new ConsoleHub();
+  const sbiInput = new InputQueue(console); // the SBI console (hvc0 of HVC_RISCV_SBI) polls getchar
   let htif: HtifConfig | undefined;
   const tohost = image?.symbols.get("tohost");
   if (image !== undefined && tohost !== undefined) {
@@ -167,7 +168,7 @@ export async function createVm(options: VmOptions): Promise<WasmvisorVm> {
     ...(isLinux && options.bios === undefined
       ? {
           sbi: (vcpu, stop: (r: StopReason) => void) => new BuiltinSbi(vcpu, {
-            console: { write: (b) => console.write(b), readByte: () => -1 },
+            console: { write: (b) => console.write(b), readByte: () => sbiInput.readByte() },
             shutdown: (kind) => stop({ kind }),
           }),
         }

@@ -109,3 +109,20 @@ export class BufferConsole implements ConsoleBackend {
     this.length = 0;
   }
 }
+
+/**
+ * Input kept for a polled reader (the SBI console's getchar): bytes queue up until read, up to
+ * `limitBytes` (older bytes are kept, newer dropped, as a full UART FIFO would).
+ */
+export class InputQueue {
+  private readonly bytes: number[] = [];
+  constructor(backend: ConsoleBackend, private readonly limitBytes = 64 * 1024) {
+    backend.onInput((data) => {
+      for (const b of data) if (this.bytes.length < this.limitBytes) this.bytes.push(b);
+    });
+  }
+  /** The next byte, or -1 when none is waiting. */
+  readByte(): number {
+    return this.bytes.shift() ?? -1;
+  }
+}

@@ -151,7 +151,7 @@ export const RUN_OPTIONS = {
   },
   virtioConsole: {
     flag: "--virtio-console",
-    help: "add a virtio console (hvc0 in Linux: use --append \"console=hvc0\"), fed by the same terminal",
+    help: "add a virtio console, fed by the same terminal (Linux: hvc1 when the kernel also has the SBI console as hvc0, so --append \"console=hvc1\")",
   },
   rng: {
     flag: "--rng",

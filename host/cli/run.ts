@@ -9,7 +9,7 @@ import { loadCoreModule } from "../backends/node/core-file.js";
 import { StdioConsole } from "../backends/node/stdio-console.js";
 import { UrandomEntropy } from "../backends/node/urandom.js";
 import { FileDisk } from "../backends/node/file-disk.js";
-import type { ConsoleBackend } from "../backends/console.js";
+import { InputQueue, type ConsoleBackend } from "../backends/console.js";
 import { createMachine, type Machine } from "../machine.js";
 import { ExitProfiler, type ProfileSnapshot } from "../profile/profiler.js";
 import { profileJson, profileTable } from "../profile/report.js";
@@ -145,6 +145,7 @@ async function runGuest(
     : undefined;
   const console: ConsoleBackend = { write: (b) => out.write(b), onInput: (cb) => stdio?.onInput(cb) };
   const entropy = new UrandomEntropy();
+  const sbiInput = new InputQueue(console); // the SBI console (hvc0 of HVC_RISCV_SBI) polls getchar
   const disks = cmd.disks.map((d) => {
     try {
       return FileDisk.open(d.path, { readOnly: d.readOnly });
@@ -179,7 +180,7 @@ async function runGuest(
       ...(htif !== undefined ? { htif } : {}),
       ...(useSbi ? {
         sbi: (vcpu, stop) => new BuiltinSbi(vcpu, {
-          console: { write: (b) => out.write(b), readByte: () => -1 },
+          console: { write: (b) => out.write(b), readByte: () => sbiInput.readByte() },
           shutdown: (kind) => stop({ kind }),
         }),
       } : {}),

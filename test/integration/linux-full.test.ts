@@ -55,6 +55,21 @@ describe.skipIf(image === undefined)(`Linux Image-full ${image === undefined ? `
     expect(debugfsCat(disk, "/hello.txt")).toBe("hello-from-the-guest\n");
   }, 400_000);
 
+  it("runs its shell on the virtio console (hvc1) and on the SBI console (hvc0)", async () => {
+    for (const [cmdline, virtioConsole] of [["console=hvc1", true], ["console=hvc0", false]] as const) {
+      const vm = await createVm({ kernel: image!, cmdline, rng: ["virtio-rng"], virtioConsole });
+      const s = new ConsoleSession(vm, { timeoutMs: 120_000 });
+      try {
+        await s.waitFor(PROMPT, 60_000);
+        expect(await s.run("echo HVC-$((6*7))"), cmdline).toMatch(/\nHVC-42\r?\n/);
+        if (virtioConsole) expect(vm.machine.virtioConsole!.stats.bytesOut).toBeGreaterThan(0);
+      } finally {
+        vm.stop();
+        await s.done;
+      }
+    }
+  }, 300_000);
+
   it("keeps a write the guest synced even when the host process is killed right after", async () => {
     const disk = ext2Image();
     const child = spawn(process.execPath, [join(REPO, "bin/wasmvisor.js"), "run", "--kernel", image!, "--disk", disk,
