@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { entryPaddr, loadElf, parseElf, vaddrToPaddr } from "../host/boot/elf.js";
+import { htifAddresses } from "../host/boot/htif.js";
 import { CallbackConsole } from "../host/backends/console.js";
 import { loadCoreModule } from "../host/backends/node/core-file.js";
 import { UrandomEntropy } from "../host/backends/node/urandom.js";
@@ -54,14 +55,14 @@ async function runOnce(device: Device, backend: Backend, size: number, rounds: n
   const image = parseElf(readFileSync(GUESTS[device]));
   const entropy: EntropySource & { close?(): void } = backend === "urandom" ? new UrandomEntropy() : browserEntropy();
   let output = "";
-  const tohost = image.symbols.get("tohost");
+  const htif = htifAddresses(image);
   const machine = await createMachine(module, {
     ramBytes: 64 << 20,
     console: new CallbackConsole({ output: (b) => void (output += new TextDecoder().decode(b)) }),
     entropy,
     rng: device === "rngboi" ? "rngboi" : "virtio",
     ...(profiler !== undefined ? { profiler } : {}),
-    ...(tohost !== undefined ? { htif: { tohostGpa: vaddrToPaddr(image, tohost) } } : {}),
+    ...(htif !== undefined ? { htif } : {}),
   });
   loadElf(machine.vcpu.guest, image);
   machine.vcpu.guest.writeU64(vaddrToPaddr(image, image.symbols.get("demo_buffer_bytes")!), BigInt(size));

@@ -7,7 +7,8 @@ import { InputQueue, type ConsoleBackend } from "./backends/console.js";
 import { MemoryDisk, type DiskBackend } from "./backends/disk.js";
 import { browserEntropy, type EntropySource } from "./backends/entropy.js";
 import { bootLinux } from "./boot/boot-linux.js";
-import { entryPaddr, loadElf, parseElf, vaddrToPaddr } from "./boot/elf.js";
+import { entryPaddr, loadElf, parseElf } from "./boot/elf.js";
+import { htifAddresses } from "./boot/htif.js";
 import { BootError } from "./boot/errors.js";
 import { BuiltinSbi } from "./boot/sbi.js";
 import type { UnmappedPolicy } from "./bus.js";
@@ -146,13 +147,9 @@ export async function createVm(options: VmOptions): Promise<WasmvisorVm> {
 
   const console = new ConsoleHub();
   const sbiInput = new InputQueue(console); // the SBI console (hvc0 of HVC_RISCV_SBI) polls getchar
-  let htif: HtifConfig | undefined;
-  const tohost = image?.symbols.get("tohost");
-  if (image !== undefined && tohost !== undefined) {
-    htif = { tohostGpa: vaddrToPaddr(image, tohost), onConsoleByte: (b) => console.write(Uint8Array.of(b)) };
-    const fromhost = image.symbols.get("fromhost");
-    if (fromhost !== undefined) htif.fromhostGpa = vaddrToPaddr(image, fromhost);
-  }
+  const words = image === undefined ? undefined : htifAddresses(image);
+  const htif: HtifConfig | undefined = words === undefined ? undefined
+    : { ...words, onConsoleByte: (b) => console.write(Uint8Array.of(b)) };
   const isLinux = options.kernel !== undefined;
   const machine = await createMachine(module, {
     ramBytes,

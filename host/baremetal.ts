@@ -18,7 +18,8 @@
 //
 // This file has no Node imports: the same loop runs in the browser.
 import { ExitKind } from "./abi.js";
-import { entryPaddr, ElfError, loadElf, vaddrToPaddr, type ElfImage } from "./boot/elf.js";
+import { entryPaddr, ElfError, loadElf, type ElfImage } from "./boot/elf.js";
+import { htifAddresses, htifConsoleAck, type HtifAddresses } from "./boot/htif.js";
 import { hex } from "./boot/errors.js";
 import type { Vcpu } from "./vcpu.js";
 
@@ -28,11 +29,7 @@ export interface MmioHandler {
   write(gpa: bigint, sizeBytes: number, value: bigint): void;
 }
 
-/** Guest physical addresses of the HTIF words (from the ELF's `tohost` / `fromhost` symbols). */
-export interface HtifAddresses {
-  tohostGpa: bigint;
-  fromhostGpa?: bigint;
-}
+export type { HtifAddresses };
 
 export interface BareMetalOptions {
   /** Stop with outcome "budget" once this many instructions have retired. Default: no limit. */
@@ -99,12 +96,9 @@ export function prepareBareMetal(vcpu: Vcpu, elf: Uint8Array | ElfImage): BareMe
   const image = loadElf(vcpu.guest, elf);
   const entry = entryPaddr(image);
   vcpu.reset(entry);
-  const tohost = image.symbols.get("tohost");
-  if (tohost === undefined) return { image, entry };
-
-  const tohostGpa = vaddrToPaddr(image, tohost);
-  const fromhostSym = image.symbols.get("fromhost");
-  const fromhostGpa = fromhostSym === undefined ? undefined : vaddrToPaddr(image, fromhostSym);
+  const htif = htifAddresses(image);
+  if (htif === undefined) return { image, entry };
+  const { tohostGpa, fromhostGpa } = htif;
   for (const [name, gpa] of [["tohost", tohostGpa], ["fromhost", fromhostGpa]] as const) {
     if (gpa !== undefined && !vcpu.guest.contains(gpa, 8)) {
       throw new ElfError(`symbol ${name} at ${hex(gpa)} lies outside guest RAM ${hex(vcpu.guest.base)}-${hex(vcpu.guest.end)}`);
@@ -112,7 +106,7 @@ export function prepareBareMetal(vcpu: Vcpu, elf: Uint8Array | ElfImage): BareMe
   }
   // The core takes 0 for "no fromhost": RAM starts at 0x80000000, so 0 is never a real address.
   vcpu.core.setTohost(tohostGpa, fromhostGpa ?? 0n);
-  return { image, entry, htif: fromhostGpa === undefined ? { tohostGpa } : { tohostGpa, fromhostGpa } };
+  return { image, entry, htif };
 }
 
 /** Run a prepared bare-metal guest until it ends via tohost, fails, errs, or exhausts maxInsns. */
@@ -184,10 +178,8 @@ export function runBareMetal(vcpu: Vcpu, opts: BareMetalOptions = {}): BareMetal
             opts.onConsoleByte?.(byte);
           }
           vcpu.guest.writeU64(opts.htif.tohostGpa, 0n);
-          // Acknowledge as QEMU's HTIF does (device and command echoed, 0x100 | byte), so
-          // guests that wait for fromhost after each character proceed.
           if (cmd === HTIF_CONSOLE_PUTC && opts.htif.fromhostGpa !== undefined) {
-            vcpu.guest.writeU64(opts.htif.fromhostGpa, (command & ~0xffff_ffff_ffffn) | 0x100n | (payload & 0xffn));
+            vcpu.guest.writeU64(opts.htif.fromhostGpa, htifConsoleAck(command));
           }
           continue;
         }

@@ -9,6 +9,7 @@
 import { ExitKind } from "./abi.js";
 import { Bus, BusResult, loadLeParts, storeLeParts } from "./bus.js";
 import type { BuiltinSbi } from "./boot/sbi.js";
+import { htifConsoleAck, type HtifAddresses } from "./boot/htif.js";
 import type { ExitProfiler } from "./profile/profiler.js";
 import { Sleeper, yieldToEventLoop } from "./sched.js";
 import { TIMEBASE_HZ } from "./memmap.js";
@@ -35,9 +36,7 @@ export interface VmResult {
   idleSeconds: number;
 }
 
-export interface HtifConfig {
-  tohostGpa: bigint;
-  fromhostGpa?: bigint;
+export interface HtifConfig extends HtifAddresses {
   /** Console bytes the guest writes through HTIF. */
   onConsoleByte?: (byte: number) => void;
 }
@@ -303,8 +302,7 @@ export class Vm {
     if (device !== 1 || cmd !== 1) return `unsupported HTIF command: device ${device} cmd ${cmd}`;
     htif.onConsoleByte?.(Number(command & 0xffn));
     this.vcpu.guest.writeU64(htif.tohostGpa, 0n);
-    // Acknowledge as QEMU does, so guests that wait for fromhost proceed.
-    if (htif.fromhostGpa !== undefined) this.vcpu.guest.writeU64(htif.fromhostGpa, (command & ~0xffff_ffff_ffffn) | 0x100n | (command & 0xffn));
+    if (htif.fromhostGpa !== undefined) this.vcpu.guest.writeU64(htif.fromhostGpa, htifConsoleAck(command));
     return undefined;
   }
 

@@ -64,7 +64,7 @@ export function nextDeadline(): u64 {
   return mtimecmp;
 }
 
-/** Read `size` bytes at `offset`; returns false for an offset/size the CLINT does not decode. */
+/** Read `size` bytes at `offset`; offsets the CLINT does not decode read as zero. */
 export function clintRead(offset: u32, size: u32): u64 {
   let value: u64 = 0;
   let base: u32 = 0;

@@ -1,7 +1,8 @@
 // run.ts — `wasmvisor run`: build the machine, load the guest (ELF, Linux, or the built-in demo), run it, report.
 import { readFile, writeFile } from "node:fs/promises";
 import { RAM_BASE } from "../abi.js";
-import { checkElfFitsRam, entryPaddr, loadElf, parseElf, vaddrToPaddr, type ElfImage } from "../boot/elf.js";
+import { checkElfFitsRam, entryPaddr, loadElf, parseElf, type ElfImage } from "../boot/elf.js";
+import { htifAddresses } from "../boot/htif.js";
 import { bootLinux } from "../boot/boot-linux.js";
 import { parseLinuxImage } from "../boot/linux.js";
 import { BuiltinSbi } from "../boot/sbi.js";
@@ -157,12 +158,8 @@ async function runGuest(
   const useSbi = isLinux && guest.bios === undefined;
   let htif: HtifConfig | undefined;
   if (guest.kind === "elf") {
-    const tohost = guest.image.symbols.get("tohost");
-    const fromhost = guest.image.symbols.get("fromhost");
-    if (tohost !== undefined) {
-      htif = { tohostGpa: vaddrToPaddr(guest.image, tohost), onConsoleByte: (b) => out.write(Uint8Array.of(b)) };
-      if (fromhost !== undefined) htif.fromhostGpa = vaddrToPaddr(guest.image, fromhost);
-    }
+    const words = htifAddresses(guest.image);
+    if (words !== undefined) htif = { ...words, onConsoleByte: (b) => out.write(Uint8Array.of(b)) };
   }
   try {
     machine = await createMachine(module, {
