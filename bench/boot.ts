@@ -3,9 +3,9 @@
 // Records: wall seconds and guest instructions to INIT OK (built-in SBI, deterministic clock, so
 // the instruction count is exact); the guest-reported /dev/hwrng throughput with each RNG device
 // (real-time clock, as a user would run it); and MIPS on cpuwork=20000000 (1.5 G instructions).
-import { findGuestImage, missingGuestMessage } from "../test/helpers/guests.js";
-import { bootLinuxForTest, type LinuxRun } from "../test/helpers/linux.js";
-import { ExitKind } from "../host/abi.js";
+import { findGuestImage, missingGuestMessage } from "../test/support/guests.js";
+import { bootLinuxForTest, type LinuxRun } from "../test/support/linux.js";
+import { ExitKind } from "../host/core/abi.js";
 import { machineLine, writeResult } from "./results.js";
 
 /** From ../shared/guests/linux/README.md (same machine, 2026-11-25). */

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadCoreModule } from "../host/backends/node/core-file.js";
 import { prepareBareMetal, runBareMetal } from "../host/baremetal.js";
-import { Vcpu } from "../host/vcpu.js";
+import { Vcpu } from "../host/core/vcpu.js";
 import { machineLine, writeResult } from "./results.js";
 
 const ELF = join(import.meta.dirname, "../guests/mips-bench/mips-bench.elf");

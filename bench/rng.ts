@@ -9,12 +9,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { entryPaddr, loadElf, parseElf, vaddrToPaddr } from "../host/boot/elf.js";
-import { htifAddresses } from "../host/boot/htif.js";
+import { htifAddresses } from "../host/vmm/htif.js";
 import { CallbackConsole } from "../host/backends/console.js";
 import { loadCoreModule } from "../host/backends/node/core-file.js";
 import { UrandomEntropy } from "../host/backends/node/urandom.js";
 import { browserEntropy, type EntropySource } from "../host/backends/entropy.js";
-import { createMachine } from "../host/machine.js";
+import { createMachine } from "../host/vmm/machine.js";
 import { ExitProfiler } from "../host/profile/profiler.js";
 import { machineLine, RESULTS_DIR, writeResult } from "./results.js";
 import { formatBytes, logLogChart } from "./svg.js";

@@ -17,11 +17,11 @@
 // guests that do not wait ignore it.
 //
 // This file has no Node imports: the same loop runs in the browser.
-import { ExitKind } from "./abi.js";
+import { ExitKind } from "./core/abi.js";
 import { entryPaddr, ElfError, loadElf, type ElfImage } from "./boot/elf.js";
-import { htifAddresses, htifConsoleAck, type HtifAddresses } from "./boot/htif.js";
+import { htifAddresses, htifConsoleAck, type HtifAddresses } from "./vmm/htif.js";
 import { hex } from "./boot/errors.js";
-import type { Vcpu } from "./vcpu.js";
+import type { Vcpu } from "./core/vcpu.js";
 
 /** Host-side handler for MMIO exits (addresses outside RAM and the in-core devices). */
 export interface MmioHandler {

@@ -1,10 +1,10 @@
 // browser.ts — the browser entry point of the package: createVm() with URLs, the core fetched beside the module, Web Crypto entropy.
 //
 // Imports nothing from Node: a bundler (or a plain <script type="module">) can use it as is.
-import { createVm as createVmFromBytes, type VmOptions, type WasmvisorVm } from "./api.js";
+import { createVm as createVmFromBytes, type VmOptions, type WasmvisorVm } from "./api/create-vm.js";
 
 export * from "./exports.js";
-export { createVmWorker, type WebWorkerVmOptions } from "./worker/web-client.js";
+export { createVmWorker, type WebWorkerVmOptions } from "./api/worker/web-client.js";
 
 /** A guest image: bytes, or a URL to fetch. */
 export type ImageSource = Uint8Array | string | URL;

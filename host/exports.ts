@@ -1,17 +1,17 @@
 // exports.ts — what both package entry points export besides createVm: types and building blocks for embedders.
-export { WasmvisorVm, type VmEvent, type VmOptions, type RngDevice } from "./api.js";
-export type { ClockMode, RunLimits, StopReason, VmResult } from "./vm.js";
-export { ExitKind } from "./abi.js";
+export { WasmvisorVm, type VmEvent, type VmOptions, type RngDevice } from "./api/create-vm.js";
+export type { ClockMode, RunLimits, StopReason, VmResult } from "./vmm/vm.js";
+export { ExitKind } from "./core/abi.js";
 export { ExitProfiler, type ExitProfilerOptions, type ProfileSnapshot } from "./profile/profiler.js";
 export { profileJson, profileTable, type ProfileJson } from "./profile/report.js";
 export { chromeTrace, chromeTraceJson } from "./profile/trace.js";
 export { BufferConsole, CallbackConsole, type ConsoleBackend } from "./backends/console.js";
 export { browserEntropy, PooledEntropy, type EntropySource } from "./backends/entropy.js";
 export { BootError } from "./boot/errors.js";
-export { Bus, BusError, type BusDevice, type UnmappedPolicy } from "./bus.js";
-export { Vcpu } from "./vcpu.js";
-export { createMachine, type Machine, type MachineConfig } from "./machine.js";
+export { Bus, BusError, type BusDevice, type UnmappedPolicy } from "./devices/bus.js";
+export { Vcpu } from "./core/vcpu.js";
+export { createMachine, type Machine, type MachineConfig } from "./vmm/machine.js";
 export { MemoryDisk, type DiskBackend } from "./backends/disk.js";
-export { WorkerVm, type WorkerVmEvent } from "./worker/client.js";
-export type { LiveSnapshot } from "./worker/protocol.js";
+export { WorkerVm, type WorkerVmEvent } from "./api/worker/worker-vm.js";
+export type { LiveSnapshot } from "./api/worker/protocol.js";
 export { patchElfU64 } from "./boot/elf-patch.js";

@@ -5,13 +5,13 @@
 //   vm.on("console", (bytes) => process.stdout.write(bytes));
 //   const result = await vm.run();
 import { readFile } from "node:fs/promises";
-import { createVm as createVmFromBytes, type VmOptions, type WasmvisorVm } from "./api.js";
+import { createVm as createVmFromBytes, type VmOptions, type WasmvisorVm } from "./api/create-vm.js";
 import { loadCoreModule } from "./backends/node/core-file.js";
 import { UrandomEntropy } from "./backends/node/urandom.js";
 
 export * from "./exports.js";
 export { FileDisk } from "./backends/node/file-disk.js";
-export { createVmWorker, type NodeWorkerVmOptions } from "./worker/node-worker.js";
+export { createVmWorker, type NodeWorkerVmOptions } from "./api/worker/node-client.js";
 
 /** A guest image: bytes, or a file path. */
 export type ImageSource = Uint8Array | string | URL;

@@ -1,4 +1,4 @@
-// build.ts — `npm run web:build`: bundle the demo page (web/src), the VM's Web Worker (host/worker/web-worker.ts) and the RNG benchmark worker into web/dist with esbuild.
+// build.ts — `npm run web:build`: bundle the demo page (web/src), the VM's Web Worker (host/api/worker/web-thread.ts) and the RNG benchmark worker into web/dist with esbuild.
 //
 // platform "browser" makes esbuild refuse any Node built-in, which checks that the browser code
 // imports nothing from Node.
@@ -14,7 +14,7 @@ export async function buildWeb(outdir: string = join(REPO, "web", "dist")): Prom
   await build({
     entryPoints: {
       app: join(REPO, "web", "src", "main.ts"),
-      "web-worker": join(REPO, "host", "worker", "web-worker.ts"),
+      "web-thread": join(REPO, "host", "api", "worker", "web-thread.ts"),
       "rng-worker": join(REPO, "web", "src", "rng-worker.ts"),
       style: join(REPO, "web", "src", "style.css"),
     },

@@ -5,7 +5,7 @@
 // malformed file produces one ElfError naming the problem, never a RangeError from a view or
 // a silently truncated segment. Segments are loaded at their physical addresses (p_paddr), the
 // way QEMU and spike load bare-metal images; nothing is relocated.
-import type { GuestMemory } from "../memory.js";
+import type { GuestMemory } from "../core/guest-memory.js";
 import { BootError, hex } from "./errors.js";
 
 /** The ELF file is malformed, not a RISC-V RV64 executable, or does not fit guest RAM. */

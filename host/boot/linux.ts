@@ -5,7 +5,7 @@
 //   32 version u32, 36 res1 u32, 40 res2 u64, 48 magic "RISCV\0\0\0" (deprecated), 56 magic2 "RSC\x05", 60 res3.
 // Placement follows QEMU's virt loader: kernel at RAM base + text_offset, DTB at the top of RAM,
 // initrd just below the DTB, all page aligned, all checked against RAM before anything is copied.
-import type { GuestMemory } from "../memory.js";
+import type { GuestMemory } from "../core/guest-memory.js";
 import { BootError, hex } from "./errors.js";
 
 export class KernelImageError extends BootError {

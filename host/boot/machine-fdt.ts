@@ -1,7 +1,7 @@
 // machine-fdt.ts — the devicetree of a wasmvisor machine: cpus, memory, chosen, CLINT, PLIC, and each placed device's own node.
 import { FdtNode, buildDtb } from "./fdt.js";
 import type { FdtContext, PlacedDevice } from "../devices/placement.js";
-import { CLINT_BASE, CLINT_SIZE, PLIC_BASE, PLIC_SIZE, RAM_BASE, TIMEBASE_HZ } from "../memmap.js";
+import { CLINT_BASE, CLINT_SIZE, PLIC_BASE, PLIC_SIZE, RAM_BASE, TIMEBASE_HZ } from "../vmm/memmap.js";
 
 /** PLIC sources the core implements (1..63). */
 export const PLIC_NDEV = 63;

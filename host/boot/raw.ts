@@ -2,8 +2,8 @@
 //
 // A raw image carries no addresses of its own, so the caller picks the load address; the only
 // thing to get right is that the whole image lands inside RAM, checked before anything is copied.
-import { RAM_BASE } from "../abi.js";
-import type { GuestMemory } from "../memory.js";
+import { RAM_BASE } from "../core/abi.js";
+import type { GuestMemory } from "../core/guest-memory.js";
 import { BootError, hex } from "./errors.js";
 
 /** The raw image is empty or does not fit guest RAM at the requested address. */

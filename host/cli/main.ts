@@ -6,10 +6,10 @@
 // compared; everything wasmvisor says about a run goes to stderr, and a problem with the input is
 // always exactly one line `wasmvisor: <problem>`.
 import { readFile } from "node:fs/promises";
-import { BusError } from "../bus.js";
+import { BusError } from "../devices/bus.js";
 import { BootError } from "../boot/errors.js";
 import { CoreModuleError } from "../backends/node/core-file.js";
-import { GuestMemoryError } from "../memory.js";
+import { GuestMemoryError } from "../core/guest-memory.js";
 import { parseArgs, UsageError } from "./args.js";
 import { EXIT_GUEST_FAILED, EXIT_PASS, InputFileError, runCommand, type CliIo } from "./run.js";
 

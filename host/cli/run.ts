@@ -1,21 +1,21 @@
 // run.ts — `wasmvisor run`: build the machine, load the guest (ELF, Linux, or the built-in demo), run it, report.
 import { readFile, writeFile } from "node:fs/promises";
-import { RAM_BASE } from "../abi.js";
+import { RAM_BASE } from "../core/abi.js";
 import { checkElfFitsRam, entryPaddr, loadElf, parseElf, type ElfImage } from "../boot/elf.js";
-import { htifAddresses } from "../boot/htif.js";
-import { bootLinux } from "../boot/boot-linux.js";
+import { htifAddresses } from "../vmm/htif.js";
+import { bootLinux } from "../boot/linux-boot.js";
 import { parseLinuxImage } from "../boot/linux.js";
-import { BuiltinSbi } from "../boot/sbi.js";
+import { BuiltinSbi } from "../vmm/sbi.js";
 import { loadCoreModule } from "../backends/node/core-file.js";
 import { StdioConsole } from "../backends/node/stdio-console.js";
 import { UrandomEntropy } from "../backends/node/urandom.js";
 import { FileDisk } from "../backends/node/file-disk.js";
 import { InputQueue, type ConsoleBackend } from "../backends/console.js";
-import { createMachine, type Machine } from "../machine.js";
+import { createMachine, type Machine } from "../vmm/machine.js";
 import { ExitProfiler, type ProfileSnapshot } from "../profile/profiler.js";
 import { profileJson, profileTable } from "../profile/report.js";
 import { chromeTraceJson } from "../profile/trace.js";
-import type { HtifConfig, VmResult } from "../vm.js";
+import type { HtifConfig, VmResult } from "../vmm/vm.js";
 import type { RunCommand } from "./args.js";
 import { ConsoleWriter } from "./console-writer.js";
 

@@ -1,5 +1,5 @@
 // placement.ts — a device placed on the machine: its bus window and IRQ, and the devicetree node it contributes.
-import type { BusDevice } from "../bus.js";
+import type { BusDevice } from "./bus.js";
 import type { FdtNode } from "../boot/fdt.js";
 
 /** What a device needs to describe itself in the devicetree. */

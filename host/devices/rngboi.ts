@@ -15,7 +15,7 @@
 //              "use the hwrng core's default", which may keep the device from feeding the
 //              kernel's entropy pool; our bits come from the host's CSPRNG, so we claim 1000.
 import type { EntropySource } from "../backends/entropy.js";
-import type { BusDevice } from "../bus.js";
+import type { BusDevice } from "./bus.js";
 import { FdtNode } from "../boot/fdt.js";
 import { regOf } from "./placement.js";
 

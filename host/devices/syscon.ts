@@ -4,7 +4,7 @@
 // the action; for FAIL the high 16 bits are the exit code. Linux reaches it through
 // "syscon-poweroff" / "syscon-reboot" nodes (regmap on this "syscon" node, offset 0, value 0x5555 /
 // 0x7777); bare-metal tests write it directly.
-import type { BusDevice } from "../bus.js";
+import type { BusDevice } from "./bus.js";
 import { FdtNode } from "../boot/fdt.js";
 import { regOf, type FdtContext } from "./placement.js";
 

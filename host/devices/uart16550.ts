@@ -6,8 +6,8 @@
 // FIFO cannot take yet, like QEMU's chardev flow control, so pasted text is not lost. A byte is
 // dropped, with LSR.OE, only when the backlog is full too.
 import type { ConsoleBackend } from "../backends/console.js";
-import type { BusDevice } from "../bus.js";
-import type { IrqLine } from "../irq.js";
+import type { BusDevice } from "./bus.js";
+import type { IrqLine } from "./irq-line.js";
 import {
   UART_RBR_THR, UART_IER, UART_IIR_FCR, UART_LCR, UART_MCR, UART_LSR, UART_MSR,
   IER_RDI, IER_THRI, IER_RLSI, IER_MSI,

@@ -4,7 +4,7 @@
 // some others), minus the same loop with no profiler calls. A real run loop pays this per exit on
 // top of its handler; the numbers are host-dependent and noisy, so each figure is the best of a
 // few repetitions.
-import { ExitKind } from "../abi.js";
+import { ExitKind } from "../core/abi.js";
 import { ExitProfiler, type ExitProfilerOptions } from "./profiler.js";
 
 export interface ProfilerOverhead {

@@ -7,7 +7,7 @@
 // go into preallocated typed arrays. Names, estimates and reports are built only in snapshot().
 //
 // Browser-safe: no Node imports; the default clock is performance.now().
-import { EXIT_KIND_NAMES, ExitKind } from "../abi.js";
+import { EXIT_KIND_NAMES, ExitKind } from "../core/abi.js";
 
 /** How host time per exit is measured. */
 export type TimingMode = "all" | "sampled" | "off";

@@ -5,8 +5,8 @@
 // the raw mtime/minstret values it saw so the test can check the clocks' contracts.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DETERMINISTIC_INSNS_PER_TICK } from "../../host/vm.js";
-import { DEVICE_GUEST_DIR, runDeviceGuest } from "./fixtures/device-guest.js";
+import { DETERMINISTIC_INSNS_PER_TICK } from "../../host/vmm/vm.js";
+import { DEVICE_GUEST_DIR, runDeviceGuest } from "../support/device-guest.js";
 
 const CLINT_ELF = join(DEVICE_GUEST_DIR, "clint.elf");
 const TICKS_PER_MS = 10_000n;

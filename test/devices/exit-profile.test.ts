@@ -8,12 +8,12 @@ import { describe, expect, it } from "vitest";
 import { BufferConsole } from "../../host/backends/console.js";
 import { browserEntropy } from "../../host/backends/entropy.js";
 import { entryPaddr, loadElf, parseElf } from "../../host/boot/elf.js";
-import { createMachine } from "../../host/machine.js";
+import { createMachine } from "../../host/vmm/machine.js";
 import { ExitProfiler } from "../../host/profile/profiler.js";
 import { profileJson } from "../../host/profile/report.js";
 import { chromeTraceJson } from "../../host/profile/trace.js";
-import { coreModule } from "../helpers/core.js";
-import { htifOf } from "./fixtures/device-guest.js";
+import { coreModule } from "../support/core.js";
+import { htifOf } from "../support/device-guest.js";
 
 const RNG_DEMO_ELF = join(import.meta.dirname, "../../guests/rng-demo/rng-demo.elf");
 const RNG_READS = 17476;

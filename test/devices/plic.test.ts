@@ -5,7 +5,7 @@
 // per-context enables, level re-pend, pending bits, MEIP taken in M, SEIP delegated to S).
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEVICE_GUEST_DIR, runDeviceGuest } from "./fixtures/device-guest.js";
+import { DEVICE_GUEST_DIR, runDeviceGuest } from "../support/device-guest.js";
 
 const PLIC_ELF = join(DEVICE_GUEST_DIR, "plic.elf");
 const MIP_SEIP = 1n << 9n;

@@ -1,7 +1,7 @@
 // rngboi.test.ts — the register RNG: fresh bytes per read at sizes 1/2/4, everything else refused; devicetree facts.
 import { describe, expect, it } from "vitest";
 import { browserEntropy, type EntropySource } from "../../host/backends/entropy.js";
-import { Bus, BusResult } from "../../host/bus.js";
+import { Bus, BusResult } from "../../host/devices/bus.js";
 import { RNGBOI_COMPATIBLE, RNGBOI_PERIOD_US, RNGBOI_QUALITY, Rngboi } from "../../host/devices/rngboi.js";
 
 /** Deterministic entropy: the bytes 1, 2, 3, ... (mod 256), so exact values can be asserted. */

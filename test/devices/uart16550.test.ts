@@ -1,7 +1,7 @@
 // uart16550.test.ts — every 16550A register and interrupt condition, driven byte by byte as a guest driver would.
 import { beforeEach, describe, expect, it } from "vitest";
 import { BufferConsole } from "../../host/backends/console.js";
-import type { IrqLine } from "../../host/irq.js";
+import type { IrqLine } from "../../host/devices/irq-line.js";
 import {
   FCR_CLEAR_RCVR,
   FCR_ENABLE_FIFO,

@@ -2,7 +2,7 @@
 // sleeps on the host in the real-time clock and costs no time at all in the deterministic clock.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEVICE_GUEST_DIR, prepareDeviceGuest } from "./fixtures/device-guest.js";
+import { DEVICE_GUEST_DIR, prepareDeviceGuest } from "../support/device-guest.js";
 
 const WFI_ELF = join(DEVICE_GUEST_DIR, "wfi-idle.elf");
 /** wfi-idle.S's default: 1,000,000 ticks = 100 ms at 10 MHz. */

@@ -1,8 +1,8 @@
 // linux-nofpu.test.ts — boots the reference Linux 6.1 guest (Image-nofpu) to INIT OK and a clean power-off, with each RNG device.
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { findGuestImage, missingGuestMessage, OPENSBI_FW_JUMP } from "../helpers/guests.js";
-import { bootLinuxForTest } from "../helpers/linux.js";
+import { findGuestImage, missingGuestMessage, OPENSBI_FW_JUMP } from "../support/guests.js";
+import { bootLinuxForTest } from "../support/linux.js";
 
 const image = findGuestImage("Image-nofpu");
 

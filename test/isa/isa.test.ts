@@ -2,7 +2,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runElfFile } from "../helpers/core.js";
+import { runElfFile } from "../support/core.js";
 
 const dir = join(import.meta.dirname, "elf");
 const elfs = readdirSync(dir).filter((f) => f.endsWith(".elf")).sort();

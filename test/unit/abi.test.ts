@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import * as abi from "../../host/abi.js";
+import * as abi from "../../host/core/abi.js";
 
 /** Evaluate `export const NAME: type = expr;` lines of layout.ts in order (exprs use earlier names). */
 function layoutConstants(): Map<string, bigint> {

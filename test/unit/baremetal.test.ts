@@ -4,13 +4,13 @@
 // fields, instructions retired); the loop's reactions (setData, tohost cleared, budgets asked
 // for) are recorded and checked. test/unit/cli.test.ts runs the same paths on the real core.
 import { describe, expect, it } from "vitest";
-import { ExitKind, RAM_BASE, RAM_OFFSET } from "../../host/abi.js";
+import { ExitKind, RAM_BASE, RAM_OFFSET } from "../../host/core/abi.js";
 import { prepareBareMetal, runBareMetal, type BareMetalOptions } from "../../host/baremetal.js";
 import { ElfError } from "../../host/boot/elf.js";
-import { GuestMemory } from "../../host/memory.js";
-import type { Vcpu } from "../../host/vcpu.js";
-import { buildElf } from "../fixtures/elf-builder.js";
-import { FROMHOST_GPA, passGuest, TOHOST_GPA } from "../fixtures/htif-guests.js";
+import { GuestMemory } from "../../host/core/guest-memory.js";
+import type { Vcpu } from "../../host/core/vcpu.js";
+import { buildElf } from "../support/elf-builder.js";
+import { FROMHOST_GPA, passGuest, TOHOST_GPA } from "../support/htif-guests.js";
 
 interface ScriptedExit {
   kind: number;

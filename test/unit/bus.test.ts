@@ -1,6 +1,6 @@
 // bus.test.ts — Bus placement (overlap, empty ranges), lookup at range edges, and each unmapped-access policy.
 import { describe, expect, it } from "vitest";
-import { Bus, BusError, BusResult, loadLe, loadLeParts, storeLe, storeLeParts, type BusDevice } from "../../host/bus.js";
+import { Bus, BusError, BusResult, loadLe, loadLeParts, storeLe, storeLeParts, type BusDevice } from "../../host/devices/bus.js";
 
 /** A device that records accesses, answers reads with a fixed byte and refuses offsets >= `registers`. */
 class FakeDevice implements BusDevice {

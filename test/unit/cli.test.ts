@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CoreModuleError, loadCoreModule } from "../../host/backends/node/core-file.js";
 import { GLOBAL_OPTIONS, globalHelp, parseArgs, RUN_OPTIONS, UsageError } from "../../host/cli/args.js";
-import { buildElf, EM_RISCV } from "../fixtures/elf-builder.js";
-import { consoleGuest, failGuest, noTohostGuest, passGuest, spinGuest, syscallGuest } from "../fixtures/htif-guests.js";
+import { buildElf, EM_RISCV } from "../support/elf-builder.js";
+import { consoleGuest, failGuest, noTohostGuest, passGuest, spinGuest, syscallGuest } from "../support/htif-guests.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/wasmvisor.js");

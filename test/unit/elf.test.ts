@@ -1,10 +1,10 @@
 // elf.test.ts — the ELF parser and loaders against hand-built files: each check breaks exactly one field of a valid ELF.
 import { describe, expect, it } from "vitest";
-import { RAM_BASE, RAM_OFFSET } from "../../host/abi.js";
+import { RAM_BASE, RAM_OFFSET } from "../../host/core/abi.js";
 import { checkElfFitsRam, ElfError, entryPaddr, loadElf, parseElf, vaddrToPaddr } from "../../host/boot/elf.js";
 import { BootError } from "../../host/boot/errors.js";
 import { checkRawFitsRam, loadRaw, RawImageError } from "../../host/boot/raw.js";
-import { GuestMemory } from "../../host/memory.js";
+import { GuestMemory } from "../../host/core/guest-memory.js";
 import {
   buildElf,
   buildElfWithLayout,
@@ -25,7 +25,7 @@ import {
   SH_OFF,
   shdrOffset,
   SYM_OFF,
-} from "../fixtures/elf-builder.js";
+} from "../support/elf-builder.js";
 
 const RAM_BYTES = 1 << 20;
 const CODE = Uint8Array.from({ length: 32 }, (_, i) => i + 1);

@@ -2,12 +2,12 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { buildDtb, FdtNode } from "../../host/boot/fdt.js";
-import { isaString } from "../../host/boot/boot-linux.js";
+import { isaString } from "../../host/boot/linux-boot.js";
 import { machineDtb } from "../../host/boot/machine-fdt.js";
 import { BufferConsole } from "../../host/backends/console.js";
 import { PooledEntropy } from "../../host/backends/entropy.js";
-import { createMachine } from "../../host/machine.js";
-import { coreModule } from "../helpers/core.js";
+import { createMachine } from "../../host/vmm/machine.js";
+import { coreModule } from "../support/core.js";
 
 function dtsOf(dtb: Uint8Array): string {
   return execFileSync("dtc", ["-I", "dtb", "-O", "dts", "-q", "-"], { input: dtb, encoding: "utf8" });

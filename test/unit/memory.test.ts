@@ -2,8 +2,8 @@
 //
 // Runs without the Wasm core: a plain WebAssembly.Memory laid out as the core's (RAM at RAM_OFFSET).
 import { beforeEach, describe, expect, it } from "vitest";
-import { RAM_BASE, RAM_OFFSET } from "../../host/abi.js";
-import { GuestMemory, GuestMemoryError } from "../../host/memory.js";
+import { RAM_BASE, RAM_OFFSET } from "../../host/core/abi.js";
+import { GuestMemory, GuestMemoryError } from "../../host/core/guest-memory.js";
 
 const RAM_BYTES = 1 << 20; // 1 MiB
 const PAGE = 65536;

@@ -3,7 +3,7 @@
 // Timing tests inject a fake clock (milliseconds, like performance.now) that advances by
 // binary-exact steps, so every host time is an exact number of nanoseconds.
 import { describe, expect, it } from "vitest";
-import { ExitKind } from "../../host/abi.js";
+import { ExitKind } from "../../host/core/abi.js";
 import { measureProfilerOverhead } from "../../host/profile/overhead.js";
 import { ExitProfiler, type ExitProfilerOptions } from "../../host/profile/profiler.js";
 import { profileJson, profileTable } from "../../host/profile/report.js";

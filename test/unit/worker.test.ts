@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { patchElfU64 } from "../../host/boot/elf-patch.js";
 import { BootError } from "../../host/boot/errors.js";
 import { demoGuestPath } from "../../host/node.js";
-import type { WorkerVm } from "../../host/worker/client.js";
-import { createVmWorker } from "../../host/worker/node-worker.js";
-import type { LiveSnapshot } from "../../host/worker/protocol.js";
+import type { WorkerVm } from "../../host/api/worker/worker-vm.js";
+import { createVmWorker } from "../../host/api/worker/node-client.js";
+import type { LiveSnapshot } from "../../host/api/worker/protocol.js";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const started: WorkerVm[] = [];

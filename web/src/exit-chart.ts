@@ -3,7 +3,7 @@
 // Rates come from differences between consecutive snapshots (counts and the worker's clock),
 // so the chart needs nothing the snapshots do not already carry.
 import type { ProfileJson } from "../../host/profile/report.js";
-import type { LiveSnapshot } from "../../host/worker/protocol.js";
+import type { LiveSnapshot } from "../../host/api/worker/protocol.js";
 import { colorFor, GRID, MUTED, niceMax, plotOn } from "./canvas.js";
 import { short } from "./format.js";
 

@@ -1,16 +1,16 @@
 // main.ts — the demo page: pick a guest, run it in a Web Worker, show its console in xterm.js and its VM exits live; run the RNG comparison.
 import { Terminal } from "@xterm/xterm";
 import type { ProfileJson } from "../../host/profile/report.js";
-import type { VmResult } from "../../host/vm.js";
-import type { WorkerVm } from "../../host/worker/client.js";
-import type { LiveSnapshot } from "../../host/worker/protocol.js";
-import { createVmWorker, type WebWorkerVmOptions } from "../../host/worker/web-client.js";
+import type { VmResult } from "../../host/vmm/vm.js";
+import type { WorkerVm } from "../../host/api/worker/worker-vm.js";
+import type { LiveSnapshot } from "../../host/api/worker/protocol.js";
+import { createVmWorker, type WebWorkerVmOptions } from "../../host/api/worker/web-client.js";
 import { ExitRateChart } from "./exit-chart.js";
 import { byteRate, bytes, count, short } from "./format.js";
 import { drawRngChart, type RngSeries } from "./rng-chart.js";
 import { fetchNodeResults, RNG_DEVICES, RNG_SIZES, runRngComparison, type NodeRngRow, type RngMeasurement } from "./rng-compare.js";
 
-const WORKER_URL = "web-worker.js";
+const WORKER_URL = "web-thread.js";
 const RNG_WORKER_URL = "rng-worker.js";
 const TERMINAL_FONT = 'ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace';
 const TERMINAL_FONT_SIZE = 13;

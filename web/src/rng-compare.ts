@@ -7,7 +7,7 @@
 // devices by the time it counts). bytes/s is buffer × rounds over the run's wall time from a run
 // without the profiler; exits per KiB come from a second run that counts exits (timing off).
 // Entropy is crypto.getRandomValues: bench/rng.ts's "webcrypto" rows are the ones to compare.
-import { createVm } from "../../host/api.js";
+import { createVm } from "../../host/api/create-vm.js";
 import { patchElfU64 } from "../../host/boot/elf-patch.js";
 
 export type RngDeviceName = "rngboi" | "virtio-rng";

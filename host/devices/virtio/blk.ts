@@ -16,7 +16,7 @@
 // acknowledged only after the backend's write returned, a flush after backend.flush() (fsync
 // for a file). When the driver did not negotiate FLUSH, every write is flushed before it is
 // acknowledged (5.2.6: an offered-but-unnegotiated FLUSH means writes must be stable on completion).
-import { MAX_CHAIN } from "../../abi.js";
+import { MAX_CHAIN } from "../../core/abi.js";
 import { DISK_SECTOR_BYTES, type DiskBackend } from "../../backends/disk.js";
 import { VIRTIO_ID_BLOCK, type VirtioActivation, type VirtioDevice } from "./device.js";
 import type { DescriptorChain } from "./queue.js";

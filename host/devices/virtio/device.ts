@@ -21,7 +21,7 @@
 //     │   broken queue is no longer used, and once DRIVER_OK is set a configuration-change
 //     │   interrupt tells the driver.
 //     └── write 0 (from any state): device.reset(), queues forgotten, InterruptStatus cleared.
-import type { GuestMemory } from "../../memory.js";
+import type { GuestMemory } from "../../core/guest-memory.js";
 import type { VirtQueue } from "./queue.js";
 
 // Device status bits (virtio 1.2, 2.1).

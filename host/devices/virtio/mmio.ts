@@ -8,10 +8,10 @@
 // Everything the driver writes is hostile (DESIGN.md section 7): a bad queue configuration or
 // a queue found malformed sets DEVICE_NEEDS_RESET and retires that queue; nothing throws to
 // the run loop. Accesses with no register behind them return false so the bus policy applies.
-import type { BusDevice } from "../../bus.js";
-import type { CoreExports } from "../../core.js";
-import type { IrqLine } from "../../irq.js";
-import type { GuestMemory } from "../../memory.js";
+import type { BusDevice } from "../bus.js";
+import type { CoreExports } from "../../core/wasm-core.js";
+import type { IrqLine } from "../irq-line.js";
+import type { GuestMemory } from "../../core/guest-memory.js";
 import {
   STATUS_ACKNOWLEDGE, STATUS_DEVICE_NEEDS_RESET, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FAILED,
   STATUS_FEATURES_OK, VIRTIO_F_RING_EVENT_IDX, VIRTIO_F_RING_INDIRECT_DESC, VIRTIO_F_VERSION_1,

@@ -4,9 +4,9 @@
 // device, every segment is known to lie inside guest RAM, so the views below are safe to write.
 // A queue is created by the transport when the driver sets QueueReady (two-phase, as crosvm:
 // the registers form a config; activation makes it live).
-import { CHAIN_BASE, CHAIN_SEGMENTS, MAX_QUEUES } from "../../abi.js";
-import type { CoreExports } from "../../core.js";
-import type { GuestMemory } from "../../memory.js";
+import { CHAIN_BASE, CHAIN_SEGMENTS, MAX_QUEUES } from "../../core/abi.js";
+import type { CoreExports } from "../../core/wasm-core.js";
+import type { GuestMemory } from "../../core/guest-memory.js";
 
 /** One buffer of a descriptor chain: a view of guest RAM the device reads or writes. */
 export interface ChainSegment {

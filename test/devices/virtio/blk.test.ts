@@ -15,11 +15,11 @@ import { STATUS_DEVICE_NEEDS_RESET } from "../../../host/devices/virtio/device.j
 import { VirtioMmioTransport } from "../../../host/devices/virtio/mmio.js";
 import * as R from "../../../host/devices/virtio/mmio-regs.js";
 import { QueueSlots } from "../../../host/devices/virtio/queue.js";
-import type { Vcpu } from "../../../host/vcpu.js";
-import { MockSplitQueue, type Segment } from "../../fixtures/mock-split-queue.js";
-import { newVcpu } from "../../helpers/core.js";
-import { describeVirtioDevice } from "./conformance.js";
-import { FakeIrq, MmioDriver } from "./mmio-driver.js";
+import type { Vcpu } from "../../../host/core/vcpu.js";
+import { MockSplitQueue, type Segment } from "../../support/mock-split-queue.js";
+import { newVcpu } from "../../support/core.js";
+import { describeVirtioDevice } from "../../support/virtio-conformance.js";
+import { FakeIrq, MmioDriver } from "../../support/virtio-mmio-driver.js";
 
 const DISK_BYTES = 64 * 1024;
 const SECTORS = DISK_BYTES / 512;

@@ -7,11 +7,11 @@ import {
 import { VirtioMmioTransport } from "../../../host/devices/virtio/mmio.js";
 import * as R from "../../../host/devices/virtio/mmio-regs.js";
 import { QueueSlots } from "../../../host/devices/virtio/queue.js";
-import type { Vcpu } from "../../../host/vcpu.js";
-import { MockSplitQueue, type Segment } from "../../fixtures/mock-split-queue.js";
-import { newVcpu } from "../../helpers/core.js";
-import { describeVirtioDevice } from "./conformance.js";
-import { FakeIrq, MmioDriver } from "./mmio-driver.js";
+import type { Vcpu } from "../../../host/core/vcpu.js";
+import { MockSplitQueue, type Segment } from "../../support/mock-split-queue.js";
+import { newVcpu } from "../../support/core.js";
+import { describeVirtioDevice } from "../../support/virtio-conformance.js";
+import { FakeIrq, MmioDriver } from "../../support/virtio-mmio-driver.js";
 
 const VERSION_1 = 1n << 32n;
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);

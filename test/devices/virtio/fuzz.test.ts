@@ -7,19 +7,19 @@
 // validated buffer, and linear memory outside guest RAM must not change beyond the core's
 // queue records in use and its chain scratch.
 import { beforeAll, describe, expect, it } from "vitest";
-import { CHAIN_BASE, CHAIN_SEGMENTS, MAX_CHAIN, QUEUE_RECORD, QUEUE_TABLE, RAM_OFFSET } from "../../../host/abi.js";
+import { CHAIN_BASE, CHAIN_SEGMENTS, MAX_CHAIN, QUEUE_RECORD, QUEUE_TABLE, RAM_OFFSET } from "../../../host/core/abi.js";
 import type { EntropySource } from "../../../host/backends/entropy.js";
 import { STATUS_DEVICE_NEEDS_RESET as NEEDS_RESET, STATUS_DRIVER_OK } from "../../../host/devices/virtio/device.js";
 import { VirtioMmioTransport } from "../../../host/devices/virtio/mmio.js";
 import * as R from "../../../host/devices/virtio/mmio-regs.js";
 import { QueueSlots } from "../../../host/devices/virtio/queue.js";
 import { VirtioRng } from "../../../host/devices/virtio/rng.js";
-import type { Vcpu } from "../../../host/vcpu.js";
+import type { Vcpu } from "../../../host/core/vcpu.js";
 import {
   MockSplitQueue, VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE,
-} from "../../fixtures/mock-split-queue.js";
-import { newVcpu } from "../../helpers/core.js";
-import { FakeIrq, MmioDriver } from "./mmio-driver.js";
+} from "../../support/mock-split-queue.js";
+import { newVcpu } from "../../support/core.js";
+import { FakeIrq, MmioDriver } from "../../support/virtio-mmio-driver.js";
 
 const SEED = 0x5eed_1e55;
 const RING_ROUNDS = 10000;

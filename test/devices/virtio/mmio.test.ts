@@ -8,10 +8,10 @@ import {
 import { VirtioMmioTransport } from "../../../host/devices/virtio/mmio.js";
 import * as R from "../../../host/devices/virtio/mmio-regs.js";
 import { QueueSlots } from "../../../host/devices/virtio/queue.js";
-import type { Vcpu } from "../../../host/vcpu.js";
-import { MockSplitQueue } from "../../fixtures/mock-split-queue.js";
-import { newVcpu } from "../../helpers/core.js";
-import { FakeIrq, MmioDriver } from "./mmio-driver.js";
+import type { Vcpu } from "../../../host/core/vcpu.js";
+import { MockSplitQueue } from "../../support/mock-split-queue.js";
+import { newVcpu } from "../../support/core.js";
+import { FakeIrq, MmioDriver } from "../../support/virtio-mmio-driver.js";
 
 /** Two queues, a 16-byte config space, features in three words; records what the transport did. */
 class TestDevice implements VirtioDevice {

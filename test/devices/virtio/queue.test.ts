@@ -1,12 +1,12 @@
 // queue.test.ts — the Wasm split virtqueue through VirtQueue, against rings hand-built in guest RAM: chains, index wrap, notification suppression, every malformed case.
 import { beforeAll, describe, expect, it } from "vitest";
 import { QUEUE_ERRORS, VirtQueue, VirtQueueError, type QueueConfig } from "../../../host/devices/virtio/queue.js";
-import type { Vcpu } from "../../../host/vcpu.js";
+import type { Vcpu } from "../../../host/core/vcpu.js";
 import {
   MockSplitQueue, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE,
   VIRTQ_USED_F_NO_NOTIFY,
-} from "../../fixtures/mock-split-queue.js";
-import { newVcpu } from "../../helpers/core.js";
+} from "../../support/mock-split-queue.js";
+import { newVcpu } from "../../support/core.js";
 
 const RAM_BYTES = 8 << 20;
 const SLOT = 3;

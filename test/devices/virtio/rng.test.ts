@@ -1,15 +1,15 @@
 // rng.test.ts — virtio-rng end to end at register level: a driver on the bus posts buffers, one notify fills them all, one interrupt.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { EntropySource } from "../../../host/backends/entropy.js";
-import { Bus, BusResult, type BusDevice } from "../../../host/bus.js";
+import { Bus, BusResult, type BusDevice } from "../../../host/devices/bus.js";
 import { VirtioMmioTransport } from "../../../host/devices/virtio/mmio.js";
 import { QueueSlots } from "../../../host/devices/virtio/queue.js";
 import { VIRTIO_RNG_QUEUE_SIZE, VirtioRng } from "../../../host/devices/virtio/rng.js";
-import type { Vcpu } from "../../../host/vcpu.js";
-import { MockSplitQueue, type Segment } from "../../fixtures/mock-split-queue.js";
-import { newVcpu } from "../../helpers/core.js";
-import { describeVirtioDevice } from "./conformance.js";
-import { FakeIrq, MmioDriver } from "./mmio-driver.js";
+import type { Vcpu } from "../../../host/core/vcpu.js";
+import { MockSplitQueue, type Segment } from "../../support/mock-split-queue.js";
+import { newVcpu } from "../../support/core.js";
+import { describeVirtioDevice } from "../../support/virtio-conformance.js";
+import { FakeIrq, MmioDriver } from "../../support/virtio-mmio-driver.js";
 
 /** Deterministic entropy: 1, 2, 3, ... (mod 256), so every byte can be checked. */
 class CountingEntropy implements EntropySource {

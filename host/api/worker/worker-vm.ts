@@ -1,10 +1,10 @@
-// client.ts — WorkerVm: the WasmvisorVm API for a VM that runs in a worker, over messages (any platform).
+// worker-vm.ts — WorkerVm: the WasmvisorVm API for a VM that runs in a worker, over messages (any platform).
 //
-// node-worker.ts (worker_threads) and web-client.ts (Web Worker) supply the transport and turn
+// node-client.ts (worker_threads) and web-client.ts (Web Worker) supply the transport and turn
 // their options into cloneable ones; the request/response bookkeeping is shared here.
-import { BootError } from "../boot/errors.js";
-import type { ProfileJson } from "../profile/report.js";
-import type { RunLimits, VmResult } from "../vm.js";
+import { BootError } from "../../boot/errors.js";
+import type { ProfileJson } from "../../profile/report.js";
+import type { RunLimits, VmResult } from "../../vmm/vm.js";
 import type { FromWorker, LiveSnapshot, ToWorker, WireError } from "./protocol.js";
 
 /** How the client reaches its worker. */

@@ -1,7 +1,7 @@
-// core.ts (test helper) — one compiled Wasm core per test file, and fresh VCPUs over it.
+// core.ts (test support) — one compiled Wasm core per test file, and fresh VCPUs over it.
 import { readFileSync } from "node:fs";
 import { loadCoreModule } from "../../host/backends/node/core-file.js";
-import { Vcpu } from "../../host/vcpu.js";
+import { Vcpu } from "../../host/core/vcpu.js";
 import { prepareBareMetal, runBareMetal, type BareMetalResult } from "../../host/baremetal.js";
 
 let modulePromise: Promise<WebAssembly.Module> | undefined;

@@ -1,4 +1,4 @@
-// memory.ts — GuestMemory: bounds-checked views and copies of guest RAM inside the Wasm linear memory.
+// guest-memory.ts — GuestMemory: bounds-checked views and copies of guest RAM inside the Wasm linear memory.
 //
 // Guest physical RAM_BASE + x lives at linear RAM_OFFSET + x. Every accessor checks the whole
 // range [gpa, gpa + length) against RAM before touching linear memory, so a guest-supplied

@@ -1,4 +1,4 @@
-// core.ts — the typed surface of the compiled Wasm core (assembly/index.ts exports) and its instantiation.
+// wasm-core.ts — the typed surface of the compiled Wasm core (assembly/index.ts exports) and its instantiation.
 //
 // The core imports its memory: the host creates one fixed-size WebAssembly.Memory so that every
 // view of guest RAM stays valid for the life of the VM (the memory never grows).

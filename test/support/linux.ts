@@ -1,12 +1,12 @@
-// linux.ts (test helper) — boot a Linux Image on a full machine through the library API, capturing the console.
+// linux.ts (test support) — boot a Linux Image on a full machine through the library API, capturing the console.
 import { readFileSync } from "node:fs";
-import { bootLinux } from "../../host/boot/boot-linux.js";
-import { BuiltinSbi } from "../../host/boot/sbi.js";
+import { bootLinux } from "../../host/boot/linux-boot.js";
+import { BuiltinSbi } from "../../host/vmm/sbi.js";
 import { CallbackConsole } from "../../host/backends/console.js";
 import { UrandomEntropy } from "../../host/backends/node/urandom.js";
-import { createMachine, type RngChoice } from "../../host/machine.js";
+import { createMachine, type RngChoice } from "../../host/vmm/machine.js";
 import { ExitProfiler } from "../../host/profile/profiler.js";
-import type { ClockMode, VmResult } from "../../host/vm.js";
+import type { ClockMode, VmResult } from "../../host/vmm/vm.js";
 import { coreModule } from "./core.js";
 
 export interface LinuxRun {

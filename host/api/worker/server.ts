@@ -1,11 +1,11 @@
 // server.ts — the worker side of a worker-hosted VM: builds the VM, runs it, and answers the client over messages (any platform).
 //
-// The Node thread entry (node-thread.ts) and the Web Worker entry (web-worker.ts) differ only in
+// The Node thread entry (node-thread.ts) and the Web Worker entry (web-thread.ts) differ only in
 // how messages travel and which createVm() they pass in; everything else lives here.
-import type { WasmvisorVm } from "../api.js";
-import { BootError } from "../boot/errors.js";
-import { yieldToEventLoop } from "../sched.js";
-import type { RunLimits, VmResult } from "../vm.js";
+import type { WasmvisorVm } from "../create-vm.js";
+import { BootError } from "../../boot/errors.js";
+import { yieldToEventLoop } from "../../vmm/sched.js";
+import type { RunLimits, VmResult } from "../../vmm/vm.js";
 import { DEFAULT_SNAPSHOT_EVERY_MS, toWireError, type FromWorker, type LiveSnapshot, type ToWorker } from "./protocol.js";
 
 /** How the worker talks to its client: postMessage with a transfer list, and a message listener. */

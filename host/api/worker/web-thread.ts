@@ -1,8 +1,8 @@
-// web-worker.ts — the Web Worker entry of a worker-hosted VM in a browser: createVm() from the browser entry, served over postMessage.
+// web-thread.ts — the Web Worker entry of a worker-hosted VM in a browser: createVm() from the browser entry, served over postMessage.
 //
 // Load it as a module worker (`new Worker(url, { type: "module" })`); web-client.ts does.
 // Imports nothing from Node.
-import { createVm, type BrowserVmOptions } from "../browser.js";
+import { createVm, type BrowserVmOptions } from "../../browser.js";
 import { serveVm } from "./server.js";
 import type { ToWorker } from "./protocol.js";
 

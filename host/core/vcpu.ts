@@ -14,8 +14,8 @@ import {
   ExitKind,
   REGS,
 } from "./abi.js";
-import { instantiateCore, type CoreExports } from "./core.js";
-import { GuestMemory } from "./memory.js";
+import { instantiateCore, type CoreExports } from "./wasm-core.js";
+import { GuestMemory } from "./guest-memory.js";
 
 /** Privilege modes as encoded in mstatus.MPP. */
 export enum Priv {

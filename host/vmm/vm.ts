@@ -6,14 +6,14 @@
 //
 // Every exit can be recorded by an ExitProfiler (counts, host time, guest instructions between
 // exits); without one the loop pays a single `undefined` check per exit.
-import { ExitKind } from "./abi.js";
-import { Bus, BusResult, loadLeParts, storeLeParts } from "./bus.js";
-import type { BuiltinSbi } from "./boot/sbi.js";
-import { htifConsoleAck, type HtifAddresses } from "./boot/htif.js";
-import type { ExitProfiler } from "./profile/profiler.js";
+import { ExitKind } from "../core/abi.js";
+import { Bus, BusResult, loadLeParts, storeLeParts } from "../devices/bus.js";
+import type { BuiltinSbi } from "./sbi.js";
+import { htifConsoleAck, type HtifAddresses } from "./htif.js";
+import type { ExitProfiler } from "../profile/profiler.js";
 import { Sleeper, yieldToEventLoop } from "./sched.js";
 import { TIMEBASE_HZ } from "./memmap.js";
-import type { Vcpu } from "./vcpu.js";
+import type { Vcpu } from "../core/vcpu.js";
 
 /** How guest time (mtime, 10 MHz) relates to host time (DESIGN.md section 5). */
 export type ClockMode = "deterministic" | "realtime";

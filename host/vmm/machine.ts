@@ -2,28 +2,28 @@
 //
 // Platform independent: the caller supplies the compiled core, the console and the entropy
 // source (Node backends in the CLI, browser backends in a page).
-import type { BuiltinSbi } from "./boot/sbi.js";
-import { Bus, type UnmappedPolicy } from "./bus.js";
-import type { ConsoleBackend } from "./backends/console.js";
-import type { EntropySource } from "./backends/entropy.js";
-import { CoreIrqLine } from "./irq.js";
+import type { BuiltinSbi } from "./sbi.js";
+import { Bus, type UnmappedPolicy } from "../devices/bus.js";
+import type { ConsoleBackend } from "../backends/console.js";
+import type { EntropySource } from "../backends/entropy.js";
+import { CoreIrqLine } from "../devices/irq-line.js";
 import {
   RNGBOI_BASE, RNGBOI_SIZE, SYSCON_BASE, SYSCON_SIZE, UART0_BASE, UART0_IRQ, UART0_SIZE, VIRTIO_IRQ_BASE,
   VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE,
 } from "./memmap.js";
-import type { VirtioDevice } from "./devices/virtio/device.js";
-import { VirtioMmioTransport, virtioMmioFdtNode } from "./devices/virtio/mmio.js";
-import { QueueSlots } from "./devices/virtio/queue.js";
-import { VirtioRng } from "./devices/virtio/rng.js";
-import type { DiskBackend } from "./backends/disk.js";
-import { VirtioBlk } from "./devices/virtio/blk.js";
-import { VirtioConsole, type ConsoleSize } from "./devices/virtio/console.js";
-import type { PlacedDevice } from "./devices/placement.js";
-import { Rngboi, rngboiFdtNode } from "./devices/rngboi.js";
-import { Syscon, sysconFdtNodes } from "./devices/syscon.js";
-import { Uart16550, uartFdtNode } from "./devices/uart16550.js";
-import type { ExitProfiler } from "./profile/profiler.js";
-import { Vcpu } from "./vcpu.js";
+import type { VirtioDevice } from "../devices/virtio/device.js";
+import { VirtioMmioTransport, virtioMmioFdtNode } from "../devices/virtio/mmio.js";
+import { QueueSlots } from "../devices/virtio/queue.js";
+import { VirtioRng } from "../devices/virtio/rng.js";
+import type { DiskBackend } from "../backends/disk.js";
+import { VirtioBlk } from "../devices/virtio/blk.js";
+import { VirtioConsole, type ConsoleSize } from "../devices/virtio/console.js";
+import type { PlacedDevice } from "../devices/placement.js";
+import { Rngboi, rngboiFdtNode } from "../devices/rngboi.js";
+import { Syscon, sysconFdtNodes } from "../devices/syscon.js";
+import { Uart16550, uartFdtNode } from "../devices/uart16550.js";
+import type { ExitProfiler } from "../profile/profiler.js";
+import { Vcpu } from "../core/vcpu.js";
 import { Vm, type ClockMode, type HtifConfig, type StopReason } from "./vm.js";
 
 export type RngChoice = "rngboi" | "virtio" | "both" | "none";

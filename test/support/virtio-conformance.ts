@@ -1,13 +1,13 @@
-// conformance.ts — describeVirtioDevice(factory): one generic suite every virtio device passes behind the MMIO transport (crosvm's shared-tests pattern).
+// virtio-conformance.ts — describeVirtioDevice(factory): one generic suite every virtio device passes behind the MMIO transport (crosvm's shared-tests pattern).
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { STATUS_DEVICE_NEEDS_RESET, STATUS_DRIVER_OK, type VirtioDevice } from "../../../host/devices/virtio/device.js";
-import { VirtioMmioTransport } from "../../../host/devices/virtio/mmio.js";
-import * as R from "../../../host/devices/virtio/mmio-regs.js";
-import { QueueSlots } from "../../../host/devices/virtio/queue.js";
-import type { Vcpu } from "../../../host/vcpu.js";
-import { MockSplitQueue } from "../../fixtures/mock-split-queue.js";
-import { newVcpu } from "../../helpers/core.js";
-import { FakeIrq, MmioDriver } from "./mmio-driver.js";
+import { STATUS_DEVICE_NEEDS_RESET, STATUS_DRIVER_OK, type VirtioDevice } from "../../host/devices/virtio/device.js";
+import { VirtioMmioTransport } from "../../host/devices/virtio/mmio.js";
+import * as R from "../../host/devices/virtio/mmio-regs.js";
+import { QueueSlots } from "../../host/devices/virtio/queue.js";
+import type { Vcpu } from "../../host/core/vcpu.js";
+import { MockSplitQueue } from "./mock-split-queue.js";
+import { newVcpu } from "./core.js";
+import { FakeIrq, MmioDriver } from "./virtio-mmio-driver.js";
 
 export interface ConformanceOptions {
   /** Queues the device reads on every notify (a malformed ring there must set NEEDS_RESET); default all. */

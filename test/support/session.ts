@@ -1,5 +1,5 @@
-// session.ts (test helper) — drive a guest's console like a person at a terminal: wait for text, type a line.
-import type { WasmvisorVm, VmResult } from "../../host/api.js";
+// session.ts (test support) — drive a guest's console like a person at a terminal: wait for text, type a line.
+import type { WasmvisorVm, VmResult } from "../../host/api/create-vm.js";
 
 export class ConsoleSession {
   private text = "";

@@ -1,4 +1,4 @@
-// node-worker.ts — createVmWorker() for Node: the embedding API with the VM in a worker_threads thread, so the main thread stays free.
+// node-client.ts — createVmWorker() for Node: the embedding API with the VM in a worker_threads thread, so the main thread stays free.
 //
 //   import { createVmWorker } from "wasmvisor";
 //   const vm = await createVmWorker({ elf: "prog.elf" });
@@ -10,8 +10,8 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { NodeVmOptions } from "../node.js";
-import { imageForPost, WorkerVm, type WorkerTransport } from "./client.js";
+import type { NodeVmOptions } from "../../node.js";
+import { imageForPost, WorkerVm, type WorkerTransport } from "./worker-vm.js";
 import { DEFAULT_SNAPSHOT_EVERY_MS, type FromWorker, type WireProfilerOptions } from "./protocol.js";
 
 export interface NodeWorkerVmOptions extends Omit<NodeVmOptions, "core" | "entropy" | "profile" | "disks"> {

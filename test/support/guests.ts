@@ -1,4 +1,4 @@
-// guests.ts (test helper) — find reference Linux guest images: ../shared/guests/linux, or the npm run guest:linux cache.
+// guests.ts (test support) — find reference Linux guest images: ../shared/guests/linux, or the npm run guest:linux cache.
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";

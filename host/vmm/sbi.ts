@@ -4,7 +4,7 @@
 // returns a0 = error, a1 = value. The legacy v0.1 extensions (EID 0x00..0x08) return in a0 only.
 // Implemented: BASE, TIME, IPI, RFENCE, HSM, SRST, DBCN, legacy console/timer/shutdown.
 // Anything else answers SBI_ERR_NOT_SUPPORTED, as the spec requires.
-import type { Vcpu } from "../vcpu.js";
+import type { Vcpu } from "../core/vcpu.js";
 
 export const SBI_SUCCESS = 0n;
 export const SBI_ERR_FAILED = -1n;

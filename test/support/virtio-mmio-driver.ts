@@ -1,9 +1,9 @@
-// mmio-driver.ts — a register-level virtio-mmio driver for tests: the init sequence of virtio 1.2 3.1.1 and 4.2.3, and an IRQ line that records levels.
-import type { BusDevice } from "../../../host/bus.js";
-import { STATUS_ACKNOWLEDGE, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FEATURES_OK } from "../../../host/devices/virtio/device.js";
-import * as R from "../../../host/devices/virtio/mmio-regs.js";
-import type { IrqLine } from "../../../host/irq.js";
-import type { MockSplitQueue } from "../../fixtures/mock-split-queue.js";
+// virtio-mmio-driver.ts — a register-level virtio-mmio driver for tests: the init sequence of virtio 1.2 3.1.1 and 4.2.3, and an IRQ line that records levels.
+import type { BusDevice } from "../../host/devices/bus.js";
+import { STATUS_ACKNOWLEDGE, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FEATURES_OK } from "../../host/devices/virtio/device.js";
+import * as R from "../../host/devices/virtio/mmio-regs.js";
+import type { IrqLine } from "../../host/devices/irq-line.js";
+import type { MockSplitQueue } from "./mock-split-queue.js";
 
 /** Records every level driven onto it. */
 export class FakeIrq implements IrqLine {

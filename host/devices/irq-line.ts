@@ -1,5 +1,5 @@
-// irq.ts — IrqLine: how a host device drives one PLIC input of the in-core interrupt controller.
-import type { CoreExports } from "./core.js";
+// irq-line.ts — IrqLine: how a host device drives one PLIC input of the in-core interrupt controller.
+import type { CoreExports } from "../core/wasm-core.js";
 
 /** A level-triggered interrupt line into the PLIC. */
 export interface IrqLine {

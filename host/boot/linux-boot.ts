@@ -1,11 +1,11 @@
-// boot-linux.ts — put a machine in the state firmware leaves it in for Linux: kernel, initrd and DTB in RAM, the VCPU at the entry.
+// linux-boot.ts — put a machine in the state firmware leaves it in for Linux: kernel, initrd and DTB in RAM, the VCPU at the entry.
 //
 // Built-in SBI: the VCPU starts the kernel in S-mode (a0 = hart id, a1 = DTB), with the M-mode
 // state OpenSBI leaves behind: exceptions and S-level interrupts delegated, counters enabled,
 // Sstc enabled when offered. With --bios: the firmware runs from RAM base in M-mode with the
 // same a0/a1, and the kernel waits at 0x80200000 where fw_jump expects it.
-import type { Machine } from "../machine.js";
-import { KERNEL_BASE, RAM_BASE, UART0_BASE } from "../memmap.js";
+import type { Machine } from "../vmm/machine.js";
+import { KERNEL_BASE, RAM_BASE, UART0_BASE } from "../vmm/memmap.js";
 import { machineDtb } from "./machine-fdt.js";
 import { loadRaw } from "./raw.js";
 import { BootError } from "./errors.js";

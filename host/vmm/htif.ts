@@ -1,5 +1,5 @@
 // htif.ts — the HTIF tohost/fromhost words of a bare-metal ELF: where they are, and how a console write is acknowledged.
-import { vaddrToPaddr, type ElfImage } from "./elf.js";
+import { vaddrToPaddr, type ElfImage } from "../boot/elf.js";
 
 /** Guest physical addresses of the HTIF words (from the ELF's `tohost` / `fromhost` symbols). */
 export interface HtifAddresses {

@@ -1,21 +1,21 @@
-// api.ts — the embedding API: createVm() builds a machine, loads a guest and runs it, in Node or a browser.
+// create-vm.ts — the embedding API: createVm() builds a machine, loads a guest and runs it, in Node or a browser.
 //
 // Platform neutral: guest images and the compiled core arrive as bytes or a compiled module.
 // The Node entry (node.ts) and the browser entry (browser.ts) add file paths / URLs and their
 // own entropy backends on top of this.
-import { InputQueue, type ConsoleBackend } from "./backends/console.js";
-import { MemoryDisk, type DiskBackend } from "./backends/disk.js";
-import { browserEntropy, type EntropySource } from "./backends/entropy.js";
-import { bootLinux } from "./boot/boot-linux.js";
-import { entryPaddr, loadElf, parseElf } from "./boot/elf.js";
-import { htifAddresses } from "./boot/htif.js";
-import { BootError } from "./boot/errors.js";
-import { BuiltinSbi } from "./boot/sbi.js";
-import type { UnmappedPolicy } from "./bus.js";
-import { createMachine, type Machine, type RngChoice } from "./machine.js";
-import { ExitProfiler, type ExitProfilerOptions } from "./profile/profiler.js";
-import { profileJson, type ProfileJson } from "./profile/report.js";
-import type { ClockMode, HtifConfig, RunLimits, StopReason, VmResult } from "./vm.js";
+import { InputQueue, type ConsoleBackend } from "../backends/console.js";
+import { MemoryDisk, type DiskBackend } from "../backends/disk.js";
+import { browserEntropy, type EntropySource } from "../backends/entropy.js";
+import { bootLinux } from "../boot/linux-boot.js";
+import { entryPaddr, loadElf, parseElf } from "../boot/elf.js";
+import { htifAddresses } from "../vmm/htif.js";
+import { BootError } from "../boot/errors.js";
+import { BuiltinSbi } from "../vmm/sbi.js";
+import type { UnmappedPolicy } from "../devices/bus.js";
+import { createMachine, type Machine, type RngChoice } from "../vmm/machine.js";
+import { ExitProfiler, type ExitProfilerOptions } from "../profile/profiler.js";
+import { profileJson, type ProfileJson } from "../profile/report.js";
+import type { ClockMode, HtifConfig, RunLimits, StopReason, VmResult } from "../vmm/vm.js";
 
 export type { ClockMode, ProfileJson, RunLimits, StopReason, VmResult };
 

@@ -2,9 +2,9 @@
 //
 // Everything here must survive structured clone: plain objects, Uint8Array, bigint,
 // WebAssembly.Module. No functions, no class instances (an Error crosses as WireError).
-import type { ExitProfilerOptions } from "../profile/profiler.js";
-import type { ProfileJson } from "../profile/report.js";
-import type { RunLimits, VmResult } from "../vm.js";
+import type { ExitProfilerOptions } from "../../profile/profiler.js";
+import type { ProfileJson } from "../../profile/report.js";
+import type { RunLimits, VmResult } from "../../vmm/vm.js";
 
 /** Profiler options that can cross a message boundary (an injected clock cannot). */
 export type WireProfilerOptions = Omit<ExitProfilerOptions, "now">;

@@ -7,8 +7,8 @@
 //   await vm.run();
 //
 // Imports nothing from Node. Images given as URLs are fetched by the worker itself.
-import type { BrowserVmOptions } from "../browser.js";
-import { imageForPost, WorkerVm, type WorkerTransport } from "./client.js";
+import type { BrowserVmOptions } from "../../browser.js";
+import { imageForPost, WorkerVm, type WorkerTransport } from "./worker-vm.js";
 import { DEFAULT_SNAPSHOT_EVERY_MS, type FromWorker, type WireProfilerOptions } from "./protocol.js";
 
 export interface WebWorkerVmOptions extends Omit<BrowserVmOptions, "core" | "entropy" | "profile" | "disks"> {
@@ -18,7 +18,7 @@ export interface WebWorkerVmOptions extends Omit<BrowserVmOptions, "core" | "ent
   profile?: boolean | WireProfilerOptions;
   /** Disk images, each a virtio-blk device; the worker writes to its own copy unless transferred. */
   disks?: readonly Uint8Array[];
-  /** The worker script (web-worker.js, or a bundle of it); default: web-worker.js beside this module. */
+  /** The worker script (web-thread.js, or a bundle of it); default: web-thread.js beside this module. */
   workerUrl?: string | URL;
   /** Hand image buffers to the worker instead of copying them (the caller's arrays are detached). Default false. */
   transfer?: boolean;
@@ -36,7 +36,7 @@ function absolute(url: string | URL): string {
 /** Build a VM in a Web Worker. Rejects as createVm() would (BootError for an unusable image). */
 export async function createVmWorker(options: WebWorkerVmOptions): Promise<WorkerVm> {
   const {
-    transfer = false, snapshotEveryMs = DEFAULT_SNAPSHOT_EVERY_MS, workerUrl = new URL("./web-worker.js", import.meta.url),
+    transfer = false, snapshotEveryMs = DEFAULT_SNAPSHOT_EVERY_MS, workerUrl = new URL("./web-thread.js", import.meta.url),
     disks, core, ...rest
   } = options;
   const list: ArrayBuffer[] = [];
