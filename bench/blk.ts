@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVm, FileDisk } from "../host/node.js";
 import type { ProfileJson } from "../host/profile/report.js";
-import { findGuestImage, missingGuestMessage } from "../test/support/guests.js";
-import { ConsoleSession } from "../test/support/session.js";
+import { findGuestImage, missingGuestMessage } from "../guests/linux/images.js";
+import { ConsoleSession } from "../host/api/console-session.js";
 import { machineLine, writeResult } from "./results.js";
 
 const image = findGuestImage("Image-full");

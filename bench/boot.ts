@@ -3,9 +3,12 @@
 // Records: wall seconds and guest instructions to INIT OK (built-in SBI, deterministic clock, so
 // the instruction count is exact); the guest-reported /dev/hwrng throughput with each RNG device
 // (real-time clock, as a user would run it); and MIPS on cpuwork=20000000 (1.5 G instructions).
-import { findGuestImage, missingGuestMessage } from "../test/support/guests.js";
-import { bootLinuxForTest, type LinuxRun } from "../test/support/linux.js";
+import { findGuestImage, missingGuestMessage } from "../guests/linux/images.js";
 import { ExitKind } from "../host/core/abi.js";
+import { createVm } from "../host/node.js";
+import type { ExitProfiler } from "../host/profile/profiler.js";
+import type { RngDevice } from "../host/vmm/spec.js";
+import type { ClockMode, VmResult } from "../host/vmm/vm.js";
 import { machineLine, writeResult } from "./results.js";
 
 /** From ../shared/guests/linux/README.md (same machine, 2026-11-25). */
@@ -20,6 +23,27 @@ if (image === undefined) {
   process.exit(2);
 }
 
+interface LinuxRun {
+  output: string;
+  result: VmResult;
+  insnsAtInitOk?: bigint;
+  profiler: ExitProfiler;
+}
+
+/** Boot the image to power-off, recording its console and the instruction count at INIT OK. */
+async function boot(cmdline: string, rng: RngDevice[], options: { sstc?: boolean; clock?: ClockMode } = {}): Promise<LinuxRun> {
+  const vm = await createVm({ kernel: image!, cmdline, rng, clock: options.clock ?? "deterministic", sstc: options.sstc ?? true });
+  let output = "";
+  let insnsAtInitOk: bigint | undefined;
+  const decoder = new TextDecoder();
+  vm.on("console", (bytes) => {
+    output += decoder.decode(bytes, { stream: true });
+    if (insnsAtInitOk === undefined && /INIT OK\r?\n/.test(output)) insnsAtInitOk = vm.machine.vcpu.instret;
+  });
+  const result = await vm.run({ maxInsns: 5_000_000_000n, timeoutMs: 300_000 });
+  return { output, result, profiler: vm.profiler!, ...(insnsAtInitOk !== undefined ? { insnsAtInitOk } : {}) };
+}
+
 function field(run: LinuxRun, re: RegExp): number | undefined {
   const m = re.exec(run.output);
   return m === null ? undefined : Number(m[1]);
@@ -27,18 +51,18 @@ function field(run: LinuxRun, re: RegExp): number | undefined {
 
 // 1. Boot to INIT OK.
 const t0 = performance.now();
-const boot = await bootLinuxForTest({ image, cmdline: "console=ttyS0 rngbytes=64", rng: "none" });
+const booted = await boot("console=ttyS0 rngbytes=64", []);
 const initOkSeconds = (performance.now() - t0) / 1000;
-if (boot.insnsAtInitOk === undefined) throw new Error("the guest never printed INIT OK");
-const bootWall = boot.result.wallSeconds;
-const insnsToInitOk = Number(boot.insnsAtInitOk);
-const initOkWall = (bootWall * insnsToInitOk) / Number(boot.result.insns);
+if (booted.insnsAtInitOk === undefined) throw new Error("the guest never printed INIT OK");
+const bootWall = booted.result.wallSeconds;
+const insnsToInitOk = Number(booted.insnsAtInitOk);
+const initOkWall = (bootWall * insnsToInitOk) / Number(booted.result.insns);
 
 // 2. The timer path: Sstc (stimecmp written by the kernel, no exit) against sbi_set_timer (an
 //    Sbi exit per timer tick), both on an idle-ish boot with a busy loop afterwards.
 const timer: Array<{ sstc: boolean; sbiExits: number; setTimerCalls: number; wallSeconds: number; insns: number }> = [];
 for (const sstc of [true, false]) {
-  const run = await bootLinuxForTest({ image, cmdline: "console=ttyS0 rngbytes=64 cpuwork=2000000", rng: "none", sstc, clock: "realtime" });
+  const run = await boot("console=ttyS0 rngbytes=64 cpuwork=2000000", [], { sstc, clock: "realtime" });
   const rows = run.profiler.snapshot().rows.filter((r) => r.kind === ExitKind.Sbi);
   timer.push({
     sstc,
@@ -51,8 +75,8 @@ for (const sstc of [true, false]) {
 
 // 3. hwrng throughput with each device.
 const rng: Array<{ device: string; driver: string; bytes: number; bytesPerSec: number; exitsPerKiB: number; hostTimeShare: number | null }> = [];
-for (const [device, bytes] of [["rngboi", 65536], ["virtio", 1 << 20]] as const) {
-  const run = await bootLinuxForTest({ image, cmdline: `console=ttyS0 rngbytes=${bytes}`, rng: device, clock: "realtime" });
+for (const [device, bytes] of [["rngboi", 65536], ["virtio-rng", 1 << 20]] as const) {
+  const run = await boot(`console=ttyS0 rngbytes=${bytes}`, [device], { clock: "realtime" });
   const driver = /rng_current: (\S+)/.exec(run.output)?.[1] ?? "none";
   const bps = field(run, /hwrng: (\d+) bytes\/s/) ?? 0;
   const snap = run.profiler.snapshot();
@@ -65,7 +89,7 @@ for (const [device, bytes] of [["rngboi", 65536], ["virtio", 1 << 20]] as const)
 }
 
 // 4. cpuwork MIPS (the guest measures its own loop; 75 instructions per round).
-const work = await bootLinuxForTest({ image, cmdline: "console=ttyS0 rngbytes=64 cpuwork=20000000", rng: "none", clock: "realtime" });
+const work = await boot("console=ttyS0 rngbytes=64 cpuwork=20000000", [], { clock: "realtime" });
 const workNs = field(work, /cpuwork: 20000000 rounds in (\d+) ns/);
 const workOk = work.output.includes("(result 287db4fcc98a77f3)");
 const cpuworkMips = workNs === undefined ? 0 : (20_000_000 * 75) / (workNs / 1e9) / 1e6;

@@ -28,12 +28,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ExitKind } from "../host/core/abi.js";
-import { BufferConsole } from "../host/backends/console.js";
 import { browserEntropy } from "../host/backends/entropy.js";
 import { loadCoreModule } from "../host/backends/node/core-file.js";
 import { entryPaddr, loadElf, parseElf, vaddrToPaddr, type ElfImage } from "../host/boot/elf.js";
 import { Bus, BusResult, loadLeParts, type BusDevice } from "../host/devices/bus.js";
-import { createMachine } from "../host/vmm/machine.js";
+import { createVm } from "../host/node.js";
 import { measureProfilerOverhead } from "../host/profile/overhead.js";
 import { ExitProfiler, type ExitProfilerOptions } from "../host/profile/profiler.js";
 import { Vcpu } from "../host/core/vcpu.js";
@@ -82,7 +81,8 @@ function intArg(name: string, fallback: number): number {
 const reads = intArg("--reads", 2_000_000);
 const reps = intArg("--reps", 3);
 const module = await loadCoreModule();
-const image = parseElf(new Uint8Array(readFileSync(ELF)));
+const bytes = new Uint8Array(readFileSync(ELF));
+const image = parseElf(bytes);
 
 /** Keeps the isolated loops' results alive so the JIT cannot drop their work. */
 let sink = 0;
@@ -113,21 +113,18 @@ interface VmRun {
 /** Run the guest on the real path. `limitInsns` passes a maxInsns limit (the Vm then does budget math per exit). */
 async function runVm(mode: ProfilerMode, limitInsns = false): Promise<VmRun> {
   const profiler = mode === "none" ? undefined : new ExitProfiler({ timing: mode } satisfies ExitProfilerOptions);
-  const tohost = symbolGpa(image, "tohost");
-  const machine = await createMachine(module, {
-    ramBytes: RAM_BYTES,
-    clock: "deterministic",
-    console: new BufferConsole(),
-    entropy: browserEntropy(),
-    rng: "none",
-    htif: { tohostGpa: tohost, fromhostGpa: symbolGpa(image, "fromhost") },
-    ...(profiler !== undefined ? { profiler } : {}),
-  });
   const dev = new ConstDevice();
-  machine.bus.insert(dev, DEVICE_GPA, 0x1000n);
-  loadElf(machine.vcpu.guest, image);
+  const vm = await createVm({
+    elf: bytes,
+    memoryMiB: RAM_BYTES >> 20,
+    clock: "deterministic",
+    entropy: browserEntropy(),
+    rng: [],
+    extraDevices: [{ device: dev, base: DEVICE_GPA, size: 0x1000n }],
+    profile: profiler ?? false,
+  });
+  const machine = vm.machine;
   machine.vcpu.guest.writeU64(symbolGpa(image, "exit_cost_reads"), BigInt(reads));
-  machine.vcpu.reset(entryPaddr(image));
   const result = await machine.vm.run(
     limitInsns ? { maxInsns: BigInt(reads) * 100n + 1_000_000n } : { timeoutMs: 600_000 },
   );
@@ -167,10 +164,7 @@ function handlerNs(): number {
 
 /** Bus.read (cached entry or binary search, plus the handler) and loadLeParts, as Vm does them. */
 async function dispatchNs(): Promise<number> {
-  const machine = await createMachine(module, {
-    ramBytes: RAM_BYTES, console: new BufferConsole(), entropy: browserEntropy(), rng: "none",
-  });
-  const bus: Bus = machine.bus;
+  const bus = new Bus("fault");
   bus.insert(new ConstDevice(), DEVICE_GPA, 0x1000n);
   const buffers: Uint8Array[] = [];
   for (const size of [1, 2, 4, 8]) buffers[size] = new Uint8Array(size);
@@ -240,7 +234,7 @@ async function bareVcpu(): Promise<{ vcpu: Vcpu; bus: Bus; dev: ConstDevice }> {
   bus.insert(dev, DEVICE_GPA, 0x1000n);
   loadElf(vcpu.guest, image);
   vcpu.guest.writeU64(symbolGpa(image, "exit_cost_reads"), BigInt(reads));
-  vcpu.core.setTohost(symbolGpa(image, "tohost"), symbolGpa(image, "fromhost"));
+  vcpu.watchTohost(symbolGpa(image, "tohost"), symbolGpa(image, "fromhost"));
   vcpu.reset(entryPaddr(image));
   return { vcpu, bus, dev };
 }

@@ -8,13 +8,10 @@
 // bench/results/rng.svg. Usage: npm run bench:rng [-- --quick]
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { entryPaddr, loadElf, parseElf, vaddrToPaddr } from "../host/boot/elf.js";
-import { htifAddresses } from "../host/vmm/htif.js";
-import { CallbackConsole } from "../host/backends/console.js";
-import { loadCoreModule } from "../host/backends/node/core-file.js";
+import { patchElfU64 } from "../host/boot/elf-patch.js";
 import { UrandomEntropy } from "../host/backends/node/urandom.js";
 import { browserEntropy, type EntropySource } from "../host/backends/entropy.js";
-import { createMachine } from "../host/vmm/machine.js";
+import { createVm } from "../host/node.js";
 import { ExitProfiler } from "../host/profile/profiler.js";
 import { machineLine, RESULTS_DIR, writeResult } from "./results.js";
 import { formatBytes, logLogChart } from "./svg.js";
@@ -36,9 +33,9 @@ export interface RngRow {
 
 const SIZES = [16, 256, 4096, 65536];
 const quick = process.argv.includes("--quick");
-const GUESTS: Record<Device, string> = {
-  rngboi: join(import.meta.dirname, "../guests/rng-demo/rng-demo.elf"),
-  "virtio-rng": join(import.meta.dirname, "../guests/virtio-rng-demo/virtio-rng-demo.elf"),
+const GUESTS: Record<Device, Uint8Array> = {
+  rngboi: new Uint8Array(readFileSync(join(import.meta.dirname, "../guests/rng-demo/rng-demo.elf"))),
+  "virtio-rng": new Uint8Array(readFileSync(join(import.meta.dirname, "../guests/virtio-rng-demo/virtio-rng-demo.elf"))),
 };
 
 /** Enough rounds for a run of roughly half a second on this machine. */
@@ -48,27 +45,14 @@ function roundsFor(device: Device, size: number): number {
   return quick ? Math.max(1, Math.ceil(rounds / 16)) : rounds;
 }
 
-const module = await loadCoreModule();
-
 /** One guest run; returns wall seconds, instructions and (when profiled) the profile. */
 async function runOnce(device: Device, backend: Backend, size: number, rounds: number, profiler?: ExitProfiler) {
-  const image = parseElf(readFileSync(GUESTS[device]));
   const entropy: EntropySource & { close?(): void } = backend === "urandom" ? new UrandomEntropy() : browserEntropy();
+  const elf = patchElfU64(patchElfU64(GUESTS[device], "demo_buffer_bytes", BigInt(size)), "demo_rounds", BigInt(rounds));
+  const vm = await createVm({ elf, memoryMiB: 64, entropy, rng: [device], profile: profiler ?? false });
   let output = "";
-  const htif = htifAddresses(image);
-  const machine = await createMachine(module, {
-    ramBytes: 64 << 20,
-    console: new CallbackConsole({ output: (b) => void (output += new TextDecoder().decode(b)) }),
-    entropy,
-    rng: device === "rngboi" ? "rngboi" : "virtio",
-    ...(profiler !== undefined ? { profiler } : {}),
-    ...(htif !== undefined ? { htif } : {}),
-  });
-  loadElf(machine.vcpu.guest, image);
-  machine.vcpu.guest.writeU64(vaddrToPaddr(image, image.symbols.get("demo_buffer_bytes")!), BigInt(size));
-  machine.vcpu.guest.writeU64(vaddrToPaddr(image, image.symbols.get("demo_rounds")!), BigInt(rounds));
-  machine.vcpu.reset(entryPaddr(image));
-  const result = await machine.vm.run({ maxInsns: 50_000_000_000n, timeoutMs: 120_000 });
+  vm.on("console", (b) => void (output += new TextDecoder().decode(b)));
+  const result = await vm.run({ maxInsns: 50_000_000_000n, timeoutMs: 120_000 });
   entropy.close?.();
   if (result.reason.kind !== "tohost" || result.reason.code !== 0) {
     throw new Error(`${device} ${size} B: guest did not pass (${JSON.stringify(result.reason)}): ${output}`);

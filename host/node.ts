@@ -1,12 +1,14 @@
-// node.ts — the Node entry point of the package: createVm() with file paths, the bundled core, and /dev/urandom.
+// node.ts — the Node entry point of the package: createVm() with file paths, the bundled core, /dev/urandom and file disks.
 //
 //   import { createVm } from "wasmvisor";
 //   const vm = await createVm({ kernel: "Image", cmdline: "console=ttyS0" });
 //   vm.on("console", (bytes) => process.stdout.write(bytes));
 //   const result = await vm.run();
-import { readFile } from "node:fs/promises";
 import { createVm as createVmFromBytes, type VmOptions, type WasmvisorVm } from "./api/create-vm.js";
+import type { DiskBackend } from "./backends/disk.js";
 import { loadCoreModule } from "./backends/node/core-file.js";
+import { FileDisk } from "./backends/node/file-disk.js";
+import { InputFileError, readInputFile } from "./backends/node/input-file.js";
 import { UrandomEntropy } from "./backends/node/urandom.js";
 
 export * from "./exports.js";
@@ -16,33 +18,67 @@ export { createVmWorker, type NodeWorkerVmOptions } from "./api/worker/node-clie
 /** A guest image: bytes, or a file path. */
 export type ImageSource = Uint8Array | string | URL;
 
-export interface NodeVmOptions extends Omit<VmOptions, "core" | "elf" | "kernel" | "initrd" | "bios"> {
+/** A disk: a backend, an image's bytes, or an image file (opened read-write unless readOnly). */
+export type DiskSource = DiskBackend | Uint8Array | string | { path: string; readOnly?: boolean };
+
+export interface NodeVmOptions extends Omit<VmOptions, "core" | "elf" | "kernel" | "initrd" | "bios" | "disks"> {
   /** The compiled core; default: the build/wasmvisor.wasm shipped with the package. */
   core?: VmOptions["core"];
   elf?: ImageSource;
   kernel?: ImageSource;
   initrd?: ImageSource;
   bios?: ImageSource;
+  disks?: readonly DiskSource[];
 }
 
 async function bytesOf(source: ImageSource | undefined): Promise<Uint8Array | undefined> {
   if (source === undefined || source instanceof Uint8Array) return source;
-  return new Uint8Array(await readFile(source));
+  return readInputFile(source);
 }
 
-/** Build a VM in Node. File paths are read; entropy comes from /dev/urandom unless given. */
+function openDisk(source: DiskSource): DiskBackend | Uint8Array {
+  if (source instanceof Uint8Array || (typeof source === "object" && "read" in source)) return source;
+  const { path, readOnly } = typeof source === "string" ? { path: source, readOnly: false } : source;
+  try {
+    return FileDisk.open(path, { readOnly: readOnly ?? false });
+  } catch (err) {
+    throw new InputFileError(err instanceof Error ? err.message : String(err)); // bad input, one line
+  }
+}
+
+/**
+ * Build a VM in Node. File paths are read (a missing or unreadable file is an InputFileError);
+ * entropy comes from /dev/urandom unless given. Files and descriptors opened here are closed
+ * when the run ends.
+ */
 export async function createVm(options: NodeVmOptions): Promise<WasmvisorVm> {
-  const entropy = options.entropy ?? new UrandomEntropy();
-  const { elf, kernel, initrd, bios, core, ...rest } = options;
-  const resolved: VmOptions = { ...rest, core: core ?? (await loadCoreModule()), entropy };
+  const { elf, kernel, initrd, bios, core, disks, entropy: given, ...rest } = options;
   const images = { elf, kernel, initrd, bios };
+  const resolved: VmOptions = { ...rest, core: core ?? (await loadCoreModule()) };
   for (const key of ["elf", "kernel", "initrd", "bios"] as const) {
     const bytes = await bytesOf(images[key]);
     if (bytes !== undefined) resolved[key] = bytes;
   }
-  const vm = await createVmFromBytes(resolved);
-  if (entropy instanceof UrandomEntropy) vm.on("shutdown", () => entropy.close());
-  return vm;
+  const opened: FileDisk[] = [];
+  const entropy = given ?? new UrandomEntropy();
+  const release = (): void => {
+    for (const d of opened) d.close();
+    if (given === undefined && entropy instanceof UrandomEntropy) entropy.close();
+  };
+  try {
+    resolved.disks = (disks ?? []).map((source) => {
+      const disk = openDisk(source);
+      if (disk instanceof FileDisk) opened.push(disk);
+      return disk;
+    });
+    resolved.entropy = entropy;
+    const vm = await createVmFromBytes(resolved);
+    vm.on("shutdown", release);
+    return vm;
+  } catch (err) {
+    release();
+    throw err;
+  }
 }
 
 /** Path of a built-in bare-metal demo guest shipped with the package ("rng-demo", "virtio-rng-demo", "mips-bench"). */

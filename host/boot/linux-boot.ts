@@ -4,7 +4,8 @@
 // state OpenSBI leaves behind: exceptions and S-level interrupts delegated, counters enabled,
 // Sstc enabled when offered. With --bios: the firmware runs from RAM base in M-mode with the
 // same a0/a1, and the kernel waits at 0x80200000 where fw_jump expects it.
-import type { Machine } from "../vmm/machine.js";
+import { Priv, type Vcpu } from "../core/vcpu.js";
+import type { PlacedDevice } from "../devices/placement.js";
 import { KERNEL_BASE, RAM_BASE, UART0_BASE } from "../vmm/memmap.js";
 import { machineDtb } from "./machine-fdt.js";
 import { loadRaw } from "./raw.js";
@@ -36,10 +37,8 @@ const MENVCFG_STCE = 1n << 63n;
 /** Every exception an S-mode kernel handles itself (all but ecall from S, which is the SBI). */
 const DELEGATED_EXCEPTIONS = 0xb3ffn & ~(1n << 9n);
 const DELEGATED_INTERRUPTS = (1n << 1n) | (1n << 5n) | (1n << 9n); // SSI, STI, SEI
-const PRIV_S = 1;
 
-export function bootLinux(machine: Machine, opts: LinuxBootOptions): LinuxLayout {
-  const { vcpu } = machine;
+export function bootLinux(vcpu: Vcpu, devices: readonly PlacedDevice[], opts: LinuxBootOptions): LinuxLayout {
   const header = parseLinuxImage(opts.kernel);
   const kernelGpa = opts.bios !== undefined ? KERNEL_BASE : undefined;
   const layout = planLinuxLayout(vcpu.guest, header, opts.initrd?.length, DTB_MAX_BYTES, kernelGpa);
@@ -48,7 +47,7 @@ export function bootLinux(machine: Machine, opts: LinuxBootOptions): LinuxLayout
     isa: isaString(opts.sstc),
     bootargs: opts.cmdline,
     stdoutPath: `/soc/serial@${UART0_BASE.toString(16)}`,
-    devices: machine.devices,
+    devices,
     ...(layout.initrdStart !== undefined && layout.initrdEnd !== undefined
       ? { initrd: { start: layout.initrdStart, end: layout.initrdEnd } }
       : {}),
@@ -70,7 +69,7 @@ export function bootLinux(machine: Machine, opts: LinuxBootOptions): LinuxLayout
     vcpu.setCsr(CSR_MCOUNTEREN, 7n); // cycle, time, instret readable from S and U
     vcpu.setCsr(CSR_SCOUNTEREN, 7n); // as OpenSBI leaves it: U-mode may read cycle, time, instret (the vDSO uses rdtime)
     vcpu.setCsr(CSR_MENVCFG, opts.sstc ? MENVCFG_STCE : 0n);
-    vcpu.core.setPriv(PRIV_S);
+    vcpu.priv = Priv.Supervisor;
   }
   vcpu.setReg(10, 0n); // a0: hart id
   vcpu.setReg(11, layout.dtbGpa); // a1: devicetree

@@ -1,5 +1,6 @@
 // machine-fdt.ts — the devicetree of a wasmvisor machine: cpus, memory, chosen, CLINT, PLIC, and each placed device's own node.
-import { FdtNode, buildDtb } from "./fdt.js";
+import { buildDtb } from "./fdt.js";
+import { FdtNode } from "../devices/fdt-node.js";
 import type { FdtContext, PlacedDevice } from "../devices/placement.js";
 import { CLINT_BASE, CLINT_SIZE, PLIC_BASE, PLIC_SIZE, RAM_BASE, TIMEBASE_HZ } from "../vmm/memmap.js";
 
@@ -61,9 +62,7 @@ export function machineFdt(config: MachineFdtConfig): FdtNode {
     .u32("phandle", plic));
 
   for (const placed of config.devices) {
-    const nodes = placed.fdtNode?.(ctx);
-    if (nodes === undefined) continue;
-    for (const node of Array.isArray(nodes) ? nodes : [nodes]) {
+    for (const node of placed.fdtNodes?.(placed.at, ctx) ?? []) {
       // syscon-poweroff/-reboot live at the root, as on QEMU virt; device nodes under /soc.
       if (node.name === "poweroff" || node.name === "reboot") root.add(node);
       else soc.add(node);

@@ -11,7 +11,7 @@ import { BootError } from "../boot/errors.js";
 import { CoreModuleError } from "../backends/node/core-file.js";
 import { GuestMemoryError } from "../core/guest-memory.js";
 import { parseArgs, UsageError } from "./args.js";
-import { EXIT_GUEST_FAILED, EXIT_PASS, InputFileError, runCommand, type CliIo } from "./run.js";
+import { EXIT_GUEST_FAILED, EXIT_PASS, runCommand, type CliIo } from "./run.js";
 
 export { EXIT_GUEST_FAILED, EXIT_PASS, type CliIo };
 export const EXIT_BAD_INPUT = 2;
@@ -38,7 +38,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         return await runCommand(command, io);
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof BootError || err instanceof InputFileError ||
+    if (err instanceof UsageError || err instanceof BootError ||
         err instanceof BusError || err instanceof GuestMemoryError) {
       io.stderr(`wasmvisor: ${err.message}\n`);
       return EXIT_BAD_INPUT;

@@ -1,29 +1,17 @@
-// run.ts — `wasmvisor run`: build the machine, load the guest (ELF, Linux, or the built-in demo), run it, report.
-import { readFile, writeFile } from "node:fs/promises";
-import { RAM_BASE } from "../core/abi.js";
-import { checkElfFitsRam, entryPaddr, loadElf, parseElf, type ElfImage } from "../boot/elf.js";
-import { htifAddresses } from "../vmm/htif.js";
-import { bootLinux } from "../boot/linux-boot.js";
-import { parseLinuxImage } from "../boot/linux.js";
-import { BuiltinSbi } from "../vmm/sbi.js";
-import { loadCoreModule } from "../backends/node/core-file.js";
+// run.ts — `wasmvisor run`: turn the flags into a VM spec, build it through the Node API, run it, report.
+import { writeFile } from "node:fs/promises";
 import { StdioConsole } from "../backends/node/stdio-console.js";
-import { UrandomEntropy } from "../backends/node/urandom.js";
-import { FileDisk } from "../backends/node/file-disk.js";
-import { InputQueue, type ConsoleBackend } from "../backends/console.js";
-import { createMachine, type Machine } from "../vmm/machine.js";
-import { ExitProfiler, type ProfileSnapshot } from "../profile/profiler.js";
+import { createVm, type NodeVmOptions } from "../node.js";
+import type { ProfileSnapshot } from "../profile/profiler.js";
 import { profileJson, profileTable } from "../profile/report.js";
 import { chromeTraceJson } from "../profile/trace.js";
-import type { HtifConfig, VmResult } from "../vmm/vm.js";
+import type { RngDevice } from "../vmm/spec.js";
+import type { VmResult } from "../vmm/vm.js";
 import type { RunCommand } from "./args.js";
 import { ConsoleWriter } from "./console-writer.js";
 
 export const EXIT_PASS = 0;
 export const EXIT_GUEST_FAILED = 1;
-
-const MIB = 1024 * 1024;
-const DEFAULT_CMDLINE = "console=ttyS0";
 
 /** Where output goes; tests capture it, the default is the process's streams. */
 export interface CliIo {
@@ -35,24 +23,6 @@ export interface CliIo {
   interactive?: boolean;
 }
 
-/** A file named on the command line cannot be read. */
-export class InputFileError extends Error {}
-
-export async function readInputFile(path: string | URL): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    const code = err instanceof Error && "code" in err ? String(err.code) : "";
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory"
-      : code === "EACCES" ? "permission denied" : err instanceof Error ? err.message : String(err);
-    throw new InputFileError(`cannot read ${String(path)}: ${why}`);
-  }
-}
-
-type Guest =
-  | { kind: "elf"; label: string; image: ElfImage }
-  | { kind: "linux"; label: string; kernel: Uint8Array; initrd?: Uint8Array; bios?: Uint8Array };
-
 /** The built-in demo guests, run in order when no guest is named. */
 export const DEMO_GUESTS = ["rng-demo", "virtio-rng-demo"] as const;
 
@@ -61,46 +31,57 @@ function demoUrl(name: string): URL {
   return new URL(`../../guests/${name}/${name}.elf`, import.meta.url);
 }
 
-/** Read and check every input before any VM exists: bad input is reported as bad input. */
-async function loadGuests(cmd: RunCommand, ramBytes: number, notes: string[]): Promise<Guest[]> {
-  if (cmd.kernelPath !== undefined) {
-    const kernel = await readInputFile(cmd.kernelPath);
-    parseLinuxImage(kernel);
-    const guest: Guest = { kind: "linux", label: cmd.kernelPath, kernel };
-    if (cmd.initrdPath !== undefined) guest.initrd = await readInputFile(cmd.initrdPath);
-    if (cmd.biosPath !== undefined) guest.bios = await readInputFile(cmd.biosPath);
-    return [guest];
+const RNG_FLAG: Record<NonNullable<RunCommand["rng"]>, RngDevice[]> = {
+  both: ["rngboi", "virtio-rng"],
+  rngboi: ["rngboi"],
+  virtio: ["virtio-rng"],
+  none: [],
+};
+
+/** The VM spec the flags describe, for one guest (`elf` for the demo's guests). */
+export function specFromFlags(cmd: RunCommand, elf?: string | URL): NodeVmOptions {
+  const wantProfile = elf instanceof URL || cmd.profile || cmd.profileJsonPath !== undefined || cmd.tracePath !== undefined;
+  const spec: NodeVmOptions = {
+    memoryMiB: cmd.memoryMiB,
+    rng: RNG_FLAG[cmd.rng ?? "both"],
+    unmapped: cmd.unmapped ?? "fault",
+    disks: cmd.disks.map((d) => ({ path: d.path, readOnly: d.readOnly })),
+    // The CLI times every exit: its profile is read by a person, once, at the end.
+    profile: wantProfile ? { timing: "all", trace: cmd.tracePath !== undefined } : false,
+    limits: {
+      ...(cmd.maxInsns !== undefined ? { maxInsns: cmd.maxInsns } : {}),
+      ...(cmd.timeoutSeconds !== undefined ? { timeoutMs: cmd.timeoutSeconds * 1000 } : {}),
+    },
+  };
+  if (cmd.clock !== undefined) spec.clock = cmd.clock;
+  if (cmd.virtioConsole) {
+    spec.virtioConsole = { size: () => ({ cols: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24 }) };
   }
-  const paths = cmd.elfPath !== undefined ? [cmd.elfPath] : DEMO_GUESTS.map((g) => demoUrl(g));
-  const guests: Guest[] = [];
-  for (const path of paths) {
-    const image = parseElf(await readInputFile(path));
-    checkElfFitsRam(image, RAM_BASE, ramBytes);
-    const label = typeof path === "string" ? path : (path.pathname.split("/").pop() ?? "demo");
-    if (!image.symbols.has("tohost")) {
-      notes.push(`note: ${label} has no tohost symbol; it can stop only through the test device, an error, --max-insns or --timeout`);
-    }
-    guests.push({ kind: "elf", label, image });
+  if (elf !== undefined) {
+    spec.elf = elf;
+  } else {
+    spec.kernel = cmd.kernelPath!;
+    spec.cmdline = cmd.append ?? "console=ttyS0";
+    spec.sstc = cmd.sstc;
+    if (cmd.initrdPath !== undefined) spec.initrd = cmd.initrdPath;
+    if (cmd.biosPath !== undefined) spec.bios = cmd.biosPath;
   }
-  return guests;
+  return spec;
 }
 
 export async function runCommand(cmd: RunCommand, io: CliIo): Promise<number> {
-  const ramBytes = cmd.memoryMiB * MIB;
-  const notes: string[] = [];
-  const guests = await loadGuests(cmd, ramBytes, notes);
-  for (const note of notes) io.stderr(`wasmvisor: ${note}\n`);
-  const demo = cmd.elfPath === undefined && cmd.kernelPath === undefined;
-  const module = await loadCoreModule();
+  if (cmd.kernelPath !== undefined || cmd.elfPath !== undefined) {
+    return (await runGuest(cmd, io, cmd.elfPath, cmd.kernelPath ?? cmd.elfPath!)).status;
+  }
   let status = EXIT_PASS;
   const outcomes: GuestOutcome[] = [];
-  for (const guest of guests) {
-    if (demo) io.stderr(`\n=== ${guest.label} ===\n`);
-    const outcome = await runGuest(cmd, io, module, ramBytes, guest, demo);
+  for (const name of DEMO_GUESTS) {
+    io.stderr(`\n=== ${name}.elf ===\n`);
+    const outcome = await runGuest(cmd, io, demoUrl(name), name);
     outcomes.push(outcome);
     if (outcome.status !== EXIT_PASS) status = outcome.status;
   }
-  if (demo) io.stderr(sideBySide(outcomes));
+  io.stderr(sideBySide(outcomes));
   return status;
 }
 
@@ -129,85 +110,32 @@ function sideBySide(outcomes: GuestOutcome[]): string {
   return lines.join("\n");
 }
 
-async function runGuest(
-  cmd: RunCommand, io: CliIo, module: WebAssembly.Module, ramBytes: number, guest: Guest, demo: boolean,
-): Promise<GuestOutcome> {
+/** Run one guest: `elf` (a path, or a demo's URL) or, when undefined, the kernel of the flags. */
+async function runGuest(cmd: RunCommand, io: CliIo, elf: string | URL | undefined, label: string): Promise<GuestOutcome> {
+  const demo = elf instanceof URL;
+  const vm = await createVm({ ...specFromFlags(cmd, elf), log: (m) => io.stderr(`wasmvisor: ${m}\n`) });
+  if (vm.machine.guestKind === "elf" && vm.machine.htif === undefined) {
+    io.stderr(`wasmvisor: note: ${label} has no tohost symbol; it can stop only through the test device, an error, --max-insns or --timeout\n`);
+  }
   let captured = "";
   const decoder = new TextDecoder();
-  const wantProfile = demo || cmd.profile || cmd.profileJsonPath !== undefined || cmd.tracePath !== undefined;
-  const profiler = wantProfile ? new ExitProfiler({ timing: "all", trace: cmd.tracePath !== undefined }) : undefined;
   const out = new ConsoleWriter((bytes) => {
     if (demo) captured += decoder.decode(bytes, { stream: true });
     io.stdout(bytes);
   });
-  let machine: Machine | undefined;
-  const stdio = io.interactive === true
-    ? new StdioConsole({ onEscapeExit: () => machine?.vm.requestStop({ kind: "stopped" }) })
-    : undefined;
-  const console: ConsoleBackend = { write: (b) => out.write(b), onInput: (cb) => stdio?.onInput(cb) };
-  const entropy = new UrandomEntropy();
-  const sbiInput = new InputQueue(console); // the SBI console (hvc0 of HVC_RISCV_SBI) polls getchar
-  const disks = cmd.disks.map((d) => {
-    try {
-      return FileDisk.open(d.path, { readOnly: d.readOnly });
-    } catch (err) {
-      throw new InputFileError(err instanceof Error ? err.message : String(err)); // bad input: exit 2
-    }
-  });
-  const isLinux = guest.kind === "linux";
-  const useSbi = isLinux && guest.bios === undefined;
-  let htif: HtifConfig | undefined;
-  if (guest.kind === "elf") {
-    const words = htifAddresses(guest.image);
-    if (words !== undefined) htif = { ...words, onConsoleByte: (b) => out.write(Uint8Array.of(b)) };
-  }
+  vm.on("console", (bytes) => out.write(bytes));
+  const stdio = io.interactive === true ? new StdioConsole({ onEscapeExit: () => vm.stop() }) : undefined;
+  stdio?.onInput((bytes) => vm.sendInput(bytes));
   try {
-    machine = await createMachine(module, {
-      ramBytes,
-      clock: cmd.clock ?? (isLinux ? "realtime" : "deterministic"),
-      console,
-      entropy,
-      rng: cmd.rng ?? "both",
-      disks,
-      ...(cmd.virtioConsole ? {
-        virtioConsole: { size: () => ({ cols: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24 }) },
-      } : {}),
-      unmapped: cmd.unmapped ?? "fault",
-      ...(profiler !== undefined ? { profiler } : {}),
-      ...(htif !== undefined ? { htif } : {}),
-      ...(useSbi ? {
-        sbi: (vcpu, stop) => new BuiltinSbi(vcpu, {
-          console: { write: (b) => out.write(b), readByte: () => sbiInput.readByte() },
-          shutdown: (kind) => stop({ kind }),
-        }),
-      } : {}),
-      log: (m) => io.stderr(`wasmvisor: ${m}\n`),
-    });
-    if (guest.kind === "elf") {
-      loadElf(machine.vcpu.guest, guest.image);
-      machine.vcpu.reset(entryPaddr(guest.image));
-    } else {
-      bootLinux(machine, {
-        kernel: guest.kernel,
-        cmdline: cmd.append ?? DEFAULT_CMDLINE,
-        sstc: cmd.sstc,
-        ...(guest.initrd !== undefined ? { initrd: guest.initrd } : {}),
-        ...(guest.bios !== undefined ? { bios: guest.bios } : {}),
-      });
-    }
-    const result = await machine.vm.run({
-      ...(cmd.maxInsns !== undefined ? { maxInsns: cmd.maxInsns } : {}),
-      ...(cmd.timeoutSeconds !== undefined ? { timeoutMs: cmd.timeoutSeconds * 1000 } : {}),
-    });
+    const result = await vm.run();
     out.flush();
     const status = report(result, io);
-    if (profiler !== undefined) await writeProfile(cmd, io, profiler, demo);
-    return { label: guest.label, status, output: captured, ...(profiler !== undefined ? { profile: profiler.snapshot() } : {}) };
+    const profiler = vm.profiler;
+    if (profiler !== undefined) await writeProfile(cmd, io, profiler.snapshot(), demo);
+    return { label, status, output: captured, ...(profiler !== undefined ? { profile: profiler.snapshot() } : {}) };
   } finally {
     out.flush();
     stdio?.close();
-    entropy.close();
-    for (const d of disks) d.close();
   }
 }
 
@@ -259,8 +187,7 @@ export function summary(result: VmResult): string {
   return `${result.insns} instructions in ${result.wallSeconds.toFixed(3)} s${idle} (${mips.toFixed(1)} MIPS)\n`;
 }
 
-async function writeProfile(cmd: RunCommand, io: CliIo, profiler: ExitProfiler, demo: boolean): Promise<void> {
-  const snap = profiler.snapshot();
+async function writeProfile(cmd: RunCommand, io: CliIo, snap: ProfileSnapshot, demo: boolean): Promise<void> {
   if (cmd.profile || demo) io.stderr(`${profileTable(snap)}\n`);
   if (cmd.profileJsonPath !== undefined) {
     await writeFile(cmd.profileJsonPath, `${JSON.stringify(profileJson(snap), null, 2)}\n`);

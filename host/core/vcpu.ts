@@ -17,6 +17,8 @@ import {
 import { instantiateCore, type CoreExports } from "./wasm-core.js";
 import { GuestMemory } from "./guest-memory.js";
 
+const NO_DEADLINE = 0xffff_ffff_ffff_ffffn;
+
 /** Privilege modes as encoded in mstatus.MPP. */
 export enum Priv {
   User = 0,
@@ -100,6 +102,45 @@ export class Vcpu {
     return new TextDecoder().decode(new Uint8Array(this.memory.buffer, EXIT_MSG, len));
   }
 
+  /** Turn the MMIO exit just returned into a guest load/store access fault (nothing at that address). */
+  faultLastAccess(): void {
+    this.core.faultLastAccess();
+  }
+
+  // ---- platform wiring (the run loop and the builder set these once) ----
+  /** Guest instructions per mtime tick (the clock's divider). */
+  setInsnsPerTick(insns: number): void {
+    this.core.setClockDivider(insns);
+  }
+  /** When on, an ecall from S-mode becomes an Sbi exit instead of a trap to M-mode. */
+  enableSbiExits(on: boolean): void {
+    this.core.setSbiEnabled(on ? 1 : 0);
+  }
+  /** Watch the HTIF tohost word (stores to it become exits); fromhost 0 means none. */
+  watchTohost(tohostGpa: bigint, fromhostGpa: bigint | undefined): void {
+    this.core.setTohost(tohostGpa, fromhostGpa ?? 0n);
+  }
+  /** Drive a PLIC input line of the in-core interrupt controller. */
+  setIrq(line: number, level: boolean): void {
+    this.core.setIrq(line, level ? 1 : 0);
+  }
+  flushTlb(): void {
+    this.core.flushTlb();
+  }
+
+  // ---- the in-core CLINT timer ----
+  get mtime(): bigint {
+    return this.core.getMtime();
+  }
+  set mtime(ticks: bigint) {
+    this.core.setMtime(ticks);
+  }
+  /** The earliest mtime at which a timer interrupt can fire, or undefined when none is armed. */
+  nextTimerDeadline(): bigint | undefined {
+    const deadline = BigInt.asUintN(64, this.core.nextTimerDeadline()); // an i64 export: "none" arrives as -1n
+    return deadline === NO_DEADLINE ? undefined : deadline;
+  }
+
   // ---- architectural state ----
   get pc(): bigint {
     return this.core.getPc();
@@ -109,6 +150,9 @@ export class Vcpu {
   }
   get priv(): Priv {
     return this.core.getPriv() as Priv;
+  }
+  set priv(p: Priv) {
+    this.core.setPriv(p);
   }
   get instret(): bigint {
     return this.core.getInstret();

@@ -1,6 +1,13 @@
-// placement.ts — a device placed on the machine: its bus window and IRQ, and the devicetree node it contributes.
+// placement.ts — a device placed on the machine: its bus window and IRQ, and the devicetree nodes it contributes.
 import type { BusDevice } from "./bus.js";
-import type { FdtNode } from "../boot/fdt.js";
+import type { FdtNode } from "./fdt-node.js";
+
+/** Where a device sits: its window on the bus and, for devices that interrupt, its PLIC line. */
+export interface Placement {
+  base: bigint;
+  size: bigint;
+  irq?: number;
+}
 
 /** What a device needs to describe itself in the devicetree. */
 export interface FdtContext {
@@ -10,13 +17,18 @@ export interface FdtContext {
   newPhandle(): number;
 }
 
+/**
+ * The devicetree nodes a device adds for a placement. Every device kind has one function of
+ * this shape (uartFdtNodes, virtioMmioFdtNodes, ...); nodes go under /soc unless they are
+ * root-level platform nodes (syscon-poweroff, syscon-reboot).
+ */
+export type FdtNodesOf = (at: Placement, ctx: FdtContext) => FdtNode[];
+
 export interface PlacedDevice {
   device: BusDevice;
-  base: bigint;
-  size: bigint;
-  irq?: number;
-  /** The node this device adds under /soc (or undefined for devices Linux must not see). */
-  fdtNode?(ctx: FdtContext): FdtNode | FdtNode[];
+  at: Placement;
+  /** Absent for devices Linux must not see. */
+  fdtNodes?: FdtNodesOf;
 }
 
 /** `reg = <base size>` with #address-cells = #size-cells = 2, as under our /soc. */
@@ -25,6 +37,7 @@ export function regOf(node: FdtNode, base: bigint, size: bigint): FdtNode {
 }
 
 /** `interrupts` + `interrupt-parent` for a PLIC-routed line. */
-export function irqOf(node: FdtNode, irq: number, ctx: FdtContext): FdtNode {
-  return node.u32("interrupts", irq).u32("interrupt-parent", ctx.plicPhandle);
+export function irqOf(node: FdtNode, at: Placement, ctx: FdtContext): FdtNode {
+  if (at.irq === undefined) throw new Error(`${node.name}: this device needs an IRQ line`);
+  return node.u32("interrupts", at.irq).u32("interrupt-parent", ctx.plicPhandle);
 }

@@ -16,8 +16,8 @@
 //              kernel's entropy pool; our bits come from the host's CSPRNG, so we claim 1000.
 import type { EntropySource } from "../backends/entropy.js";
 import type { BusDevice } from "./bus.js";
-import { FdtNode } from "../boot/fdt.js";
-import { regOf } from "./placement.js";
+import { FdtNode } from "./fdt-node.js";
+import { regOf, type FdtNodesOf } from "./placement.js";
 
 export const RNGBOI_COMPATIBLE = "timeriomem_rng";
 export const RNGBOI_PERIOD_US = 1;
@@ -65,7 +65,7 @@ export class Rngboi implements BusDevice {
  * The node Linux's timeriomem_rng driver binds to: `reg` covers the one 32-bit register,
  * `period` is the microseconds the driver waits between reads, `quality` the entropy per mille.
  */
-export function rngboiFdtNode(base: bigint): FdtNode {
-  const node = new FdtNode(`rng@${base.toString(16)}`).string("compatible", RNGBOI_COMPATIBLE);
-  return regOf(node, base, 4n).u32("period", RNGBOI_PERIOD_US).u32("quality", RNGBOI_QUALITY);
-}
+export const rngboiFdtNodes: FdtNodesOf = (at) => {
+  const node = new FdtNode(`rng@${at.base.toString(16)}`).string("compatible", RNGBOI_COMPATIBLE);
+  return [regOf(node, at.base, 4n).u32("period", RNGBOI_PERIOD_US).u32("quality", RNGBOI_QUALITY)];
+};

@@ -4,9 +4,10 @@
 // the action; for FAIL the high 16 bits are the exit code. Linux reaches it through
 // "syscon-poweroff" / "syscon-reboot" nodes (regmap on this "syscon" node, offset 0, value 0x5555 /
 // 0x7777); bare-metal tests write it directly.
+import type { ShutdownKind } from "../vmm/stop-reason.js";
 import type { BusDevice } from "./bus.js";
-import { FdtNode } from "../boot/fdt.js";
-import { regOf, type FdtContext } from "./placement.js";
+import { FdtNode } from "./fdt-node.js";
+import { regOf, type FdtNodesOf } from "./placement.js";
 
 export const SYSCON_COMPATIBLE = ["sifive,test1", "sifive,test0", "syscon"] as const;
 export const SYSCON_WINDOW_BYTES = 0x1000;
@@ -14,8 +15,6 @@ export const SYSCON_WINDOW_BYTES = 0x1000;
 export const FINISHER_FAIL = 0x3333;
 export const FINISHER_PASS = 0x5555;
 export const FINISHER_RESET = 0x7777;
-
-export type ShutdownKind = "poweroff" | "reboot" | "fail";
 
 export type OnShutdown = (kind: ShutdownKind, code: number) => void;
 
@@ -54,13 +53,13 @@ export class Syscon implements BusDevice {
  * The test device as a syscon, plus the syscon-poweroff and syscon-reboot nodes Linux uses to
  * power off and reboot through it (as QEMU virt describes it).
  */
-export function sysconFdtNodes(base: bigint, size: bigint, ctx: FdtContext): FdtNode[] {
+export const sysconFdtNodes: FdtNodesOf = (at, ctx) => {
   const phandle = ctx.newPhandle();
-  const test = new FdtNode(`test@${base.toString(16)}`).string("compatible", ...SYSCON_COMPATIBLE);
-  regOf(test, base, size).u32("phandle", phandle);
+  const test = new FdtNode(`test@${at.base.toString(16)}`).string("compatible", ...SYSCON_COMPATIBLE);
+  regOf(test, at.base, at.size).u32("phandle", phandle);
   const poweroff = new FdtNode("poweroff").string("compatible", "syscon-poweroff")
     .u32("regmap", phandle).u32("offset", 0).u32("value", FINISHER_PASS);
   const reboot = new FdtNode("reboot").string("compatible", "syscon-reboot")
     .u32("regmap", phandle).u32("offset", 0).u32("value", FINISHER_RESET);
   return [test, poweroff, reboot];
-}
+};

@@ -18,8 +18,8 @@ import {
   LSR_DR, LSR_OE, LSR_THRE, LSR_TEMT,
   MSR_DCTS, MSR_DDSR, MSR_TERI, MSR_DDCD, MSR_CTS, MSR_DSR, MSR_RI, MSR_DCD,
 } from "./uart16550-regs.js";
-import { FdtNode } from "../boot/fdt.js";
-import { irqOf, regOf, type FdtContext } from "./placement.js";
+import { FdtNode } from "./fdt-node.js";
+import { irqOf, regOf, type FdtNodesOf } from "./placement.js";
 
 export const UART_COMPATIBLE = "ns16550a";
 /** Input clock QEMU virt advertises; only used by the guest to compute the divisor. */
@@ -317,8 +317,8 @@ function loopbackLines(mcr: number): number {
 }
 
 /** The devicetree node Linux's 8250/16550 driver binds to (`console=ttyS0`). */
-export function uartFdtNode(base: bigint, size: bigint, irq: number, ctx: FdtContext): FdtNode {
-  const node = new FdtNode(`serial@${base.toString(16)}`).string("compatible", UART_COMPATIBLE);
-  regOf(node, base, size).u32("clock-frequency", UART_CLOCK_HZ);
-  return irqOf(node, irq, ctx);
-}
+export const uartFdtNodes: FdtNodesOf = (at, ctx) => {
+  const node = new FdtNode(`serial@${at.base.toString(16)}`).string("compatible", UART_COMPATIBLE);
+  regOf(node, at.base, at.size).u32("clock-frequency", UART_CLOCK_HZ);
+  return [irqOf(node, at, ctx)];
+};

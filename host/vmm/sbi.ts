@@ -5,6 +5,7 @@
 // Implemented: BASE, TIME, IPI, RFENCE, HSM, SRST, DBCN, legacy console/timer/shutdown.
 // Anything else answers SBI_ERR_NOT_SUPPORTED, as the spec requires.
 import type { Vcpu } from "../core/vcpu.js";
+import type { ShutdownKind } from "./stop-reason.js";
 
 export const SBI_SUCCESS = 0n;
 export const SBI_ERR_FAILED = -1n;
@@ -42,8 +43,6 @@ export interface SbiConsole {
   /** Next input byte, or -1 when none is waiting. */
   readByte(): number;
 }
-
-export type ShutdownKind = "poweroff" | "reboot";
 
 export interface SbiEnvironment {
   console: SbiConsole;
@@ -110,7 +109,7 @@ export class BuiltinSbi {
         return 0n;
       case LEGACY_REMOTE_SFENCE_VMA:
       case LEGACY_REMOTE_SFENCE_VMA_ASID:
-        this.vcpu.core.flushTlb();
+        this.vcpu.flushTlb();
         return 0n;
       default: // LEGACY_SHUTDOWN
         this.env.shutdown("poweroff", 0);
@@ -133,7 +132,7 @@ export class BuiltinSbi {
       }
       case SBI_EXT_RFENCE:
         if (fid > 6) return [SBI_ERR_NOT_SUPPORTED, 0n];
-        if (fid >= 1 && fid <= 2) this.vcpu.core.flushTlb(); // SFENCE.VMA (with or without ASID)
+        if (fid >= 1 && fid <= 2) this.vcpu.flushTlb(); // SFENCE.VMA (with or without ASID)
         if (fid >= 3) return [SBI_ERR_NOT_SUPPORTED, 0n]; // hypervisor fences: no H extension
         return [SBI_SUCCESS, 0n];
       case SBI_EXT_HSM:

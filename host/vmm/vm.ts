@@ -1,51 +1,49 @@
-// vm.ts — Vm: the KVM-style run loop. Run the VCPU until it exits, handle the exit on the host, resume.
+// vm.ts — Vm: the one run loop (bare metal and Linux alike). Run the VCPU until it exits, handle the exit on the host, resume.
 //
 //   vcpu.run(slice) ──► MmioRead/MmioWrite ──► Bus ──► BusDevice.read/write(offset, data)
 //                   ──► Sbi ──► BuiltinSbi          ──► Wfi ──► sleep until timer/device event
-//                   ──► Tohost/Halted (HTIF)        ──► BudgetExhausted: limits, yield to events
+//                   ──► Tohost/Halted ──► HtifDevice ──► BudgetExhausted: limits, yield to events
 //
 // Every exit can be recorded by an ExitProfiler (counts, host time, guest instructions between
-// exits); without one the loop pays a single `undefined` check per exit.
+// exits); without one the loop pays a single `undefined` check per exit. docs/architecture.md
+// follows one exit through this loop.
 import { ExitKind } from "../core/abi.js";
-import { Bus, BusResult, loadLeParts, storeLeParts } from "../devices/bus.js";
-import type { BuiltinSbi } from "./sbi.js";
-import { htifConsoleAck, type HtifAddresses } from "./htif.js";
-import type { ExitProfiler } from "../profile/profiler.js";
-import { Sleeper, yieldToEventLoop } from "./sched.js";
-import { TIMEBASE_HZ } from "./memmap.js";
 import type { Vcpu } from "../core/vcpu.js";
+import { Bus, BusResult, loadLeParts, storeLeParts } from "../devices/bus.js";
+import type { ExitProfiler } from "../profile/profiler.js";
+import type { HtifDevice } from "./htif.js";
+import { TIMEBASE_HZ } from "./memmap.js";
+import type { BuiltinSbi } from "./sbi.js";
+import { Sleeper, yieldToEventLoop } from "./sched.js";
+import type { StopReason } from "./stop-reason.js";
 
-/** How guest time (mtime, 10 MHz) relates to host time (DESIGN.md section 5). */
+export type { StopReason } from "./stop-reason.js";
+
+/** How guest time (mtime, 10 MHz) relates to host time (docs/architecture.md, "Time"). */
 export type ClockMode = "deterministic" | "realtime";
-
-export type StopReason =
-  | { kind: "poweroff" }
-  | { kind: "reboot" }
-  | { kind: "fail"; code: number }
-  | { kind: "tohost"; code: number }
-  | { kind: "budget"; maxInsns: bigint }
-  | { kind: "timeout"; ms: number }
-  | { kind: "stopped" }
-  | { kind: "error"; message: string };
 
 export interface VmResult {
   reason: StopReason;
   insns: bigint;
   wallSeconds: number;
-  /** Host seconds spent asleep in WFI (the guest was idle). */
+  /** Host seconds spent asleep in WFI (the guest was idle) or paused. */
   idleSeconds: number;
 }
 
-export interface HtifConfig extends HtifAddresses {
-  /** Console bytes the guest writes through HTIF. */
-  onConsoleByte?: (byte: number) => void;
+/** Hooks into the loop for its host (the worker posts live snapshots from onClockCheck). */
+export interface RunLoopHooks {
+  /** Called about once per millisecond of running, with performance.now(). */
+  onClockCheck?(nowMs: number): void;
 }
 
-export interface VmOptions {
+export interface RunLoopOptions {
   clock?: ClockMode;
   profiler?: ExitProfiler;
+  /** The built-in SBI: S-mode ecalls become Sbi exits answered here. */
   sbi?: BuiltinSbi;
-  htif?: HtifConfig;
+  /** HTIF for a bare-metal guest with a tohost word. */
+  htif?: HtifDevice;
+  hooks?: RunLoopHooks;
 }
 
 export interface RunLimits {
@@ -64,12 +62,17 @@ export const DETERMINISTIC_INSNS_PER_TICK = 10;
 export const REALTIME_INSNS_PER_TICK = 100;
 const SLICE_INSNS = 1 << 22;
 const REALTIME_SLICE_INSNS = 1 << 20;
+/** The event loop (console input, timers, messages, UI) gets a turn at least this often. */
 const YIELD_EVERY_MS = 20;
-/** How often (in exits) the loop reads the clock outside BudgetExhausted exits. */
-const EXITS_PER_CLOCK_CHECK = 1024;
+/**
+ * The loop looks at the clock about this often, whatever the exit rate: it counts exits between
+ * looks and adapts the count, so a fast-exiting guest costs one decrement per exit and a
+ * slow-exiting one is still seen every millisecond.
+ */
+const CLOCK_CHECK_MS = 1;
+const MAX_EXITS_PER_CHECK = 1 << 16;
 /** Longest single WFI sleep: the loop re-checks limits and stop requests this often. */
 const MAX_IDLE_SLEEP_MS = 100;
-const NO_DEADLINE = 0xffff_ffff_ffff_ffffn;
 /** Shorter real-time waits are skipped rather than slept (see idle()). */
 const MIN_SLEEP_MS = 2;
 const TICKS_PER_MS = TIMEBASE_HZ / 1000;
@@ -87,13 +90,13 @@ export class Vm {
   constructor(
     readonly vcpu: Vcpu,
     readonly bus: Bus,
-    private readonly options: VmOptions = {},
+    private readonly options: RunLoopOptions = {},
   ) {
     this.clock = options.clock ?? "deterministic";
     for (const size of [1, 2, 4, 8]) this.mmioBuffers[size] = new Uint8Array(size);
-    vcpu.core.setClockDivider(this.clock === "realtime" ? REALTIME_INSNS_PER_TICK : DETERMINISTIC_INSNS_PER_TICK);
-    if (options.sbi !== undefined) vcpu.core.setSbiEnabled(1);
-    if (options.htif !== undefined) vcpu.core.setTohost(options.htif.tohostGpa, options.htif.fromhostGpa ?? 0n);
+    vcpu.setInsnsPerTick(this.clock === "realtime" ? REALTIME_INSNS_PER_TICK : DETERMINISTIC_INSNS_PER_TICK);
+    vcpu.enableSbiExits(options.sbi !== undefined);
+    if (options.htif !== undefined) vcpu.watchTohost(options.htif.addresses.tohostGpa, options.htif.addresses.fromhostGpa);
   }
 
   get profiler(): ExitProfiler | undefined {
@@ -133,16 +136,18 @@ export class Vm {
 
   async run(limits: RunLimits = {}): Promise<VmResult> {
     const vcpu = this.vcpu;
-    const core = vcpu.core;
     const prof = this.options.profiler;
+    const hooks = this.options.hooks;
+    const htif = this.options.htif;
     const started = performance.now();
     const maxInsns = limits.maxInsns === undefined ? undefined : Number(limits.maxInsns);
     let lastYield = started;
+    let lastCheck = started;
     // A number, not a bigint: exact to 2^53 instructions (about a year at 300 MIPS), and free to add per exit.
     let insns = 0;
     let idleMs = 0;
     this.wallAnchorMs = started;
-    this.mtimeAnchor = core.getMtime();
+    this.mtimeAnchor = vcpu.mtime;
     prof?.begin();
 
     const finish = (reason: StopReason): VmResult => {
@@ -150,14 +155,22 @@ export class Vm {
       return { reason, insns: BigInt(insns), wallSeconds: (performance.now() - started) / 1000, idleSeconds: idleMs / 1000 };
     };
 
-    let exitsSinceCheck = 0;
+    let exitsPerCheck = 1;
+    let exitsToCheck = 1;
     for (;;) {
       if (this.stopReason !== undefined) return finish(this.stopReason);
-      // A guest that exits back to back never reaches a BudgetExhausted exit: every so many
-      // exits, check the clock so timeouts, stop, pause and console input still get their turn.
-      if (exitsSinceCheck++ >= EXITS_PER_CLOCK_CHECK) {
-        exitsSinceCheck = 0;
+      // Look at the clock now and then: timeouts, stop, pause and console input (the event loop)
+      // must get their turn even when the guest exits back to back and no slice ever ends.
+      if (--exitsToCheck <= 0) {
         const now = performance.now();
+        const gap = now - lastCheck;
+        exitsPerCheck = gap > 0
+          ? Math.min(MAX_EXITS_PER_CHECK, Math.max(1, Math.round((exitsPerCheck * CLOCK_CHECK_MS) / gap)))
+          : Math.min(MAX_EXITS_PER_CHECK, exitsPerCheck * 2);
+        exitsToCheck = exitsPerCheck;
+        lastCheck = now;
+        hooks?.onClockCheck?.(now);
+        htif?.poll();
         if (limits.timeoutMs !== undefined && now - started >= limits.timeoutMs) {
           return finish({ kind: "timeout", ms: limits.timeoutMs });
         }
@@ -170,8 +183,9 @@ export class Vm {
       if (this.pauseGate !== undefined) {
         const pausedAt = performance.now();
         await this.pauseGate.promise;
-        idleMs += performance.now() - pausedAt;
-        this.wallAnchorMs += performance.now() - pausedAt; // guest time does not pass while paused
+        const pausedMs = performance.now() - pausedAt;
+        idleMs += pausedMs;
+        this.wallAnchorMs += pausedMs; // guest time does not pass while paused
         lastYield = performance.now();
         continue;
       }
@@ -192,13 +206,19 @@ export class Vm {
         case ExitKind.MmioRead: {
           // The hot path of a register-polling guest: numbers only, no BigInt on the way.
           const data = this.mmioBuffers[vcpu.exitSize]!;
-          if (this.bus.read(vcpu.exitAddressNumber, data) === BusResult.Fault) {
-            core.faultLastAccess();
+          let result: BusResult;
+          try {
+            result = this.bus.read(vcpu.exitAddressNumber, data);
+          } catch (err) {
+            return finish({ kind: "error", message: this.deviceFailure("read", err) });
+          }
+          if (result === BusResult.Fault) {
+            vcpu.faultLastAccess();
           } else if (data.length <= 4) {
-            core.setDataParts(loadLeParts(data)[0], 0);
+            vcpu.setDataParts(loadLeParts(data)[0], 0);
           } else {
             const [lo, hi] = loadLeParts(data);
-            core.setDataParts(lo, hi);
+            vcpu.setDataParts(lo, hi);
           }
           prof?.record(kind, this.bus.lastDevice?.name, this.bus.lastOffset, retired, t0);
           continue;
@@ -206,7 +226,13 @@ export class Vm {
         case ExitKind.MmioWrite: {
           const data = this.mmioBuffers[vcpu.exitSize]!;
           storeLeParts(data, vcpu.exitDataLow, vcpu.exitDataHigh);
-          if (this.bus.write(vcpu.exitAddressNumber, data) === BusResult.Fault) core.faultLastAccess();
+          let result: BusResult;
+          try {
+            result = this.bus.write(vcpu.exitAddressNumber, data);
+          } catch (err) {
+            return finish({ kind: "error", message: this.deviceFailure("write", err) });
+          }
+          if (result === BusResult.Fault) vcpu.faultLastAccess();
           prof?.record(kind, this.bus.lastDevice?.name, this.bus.lastOffset, retired, t0);
           continue;
         }
@@ -225,14 +251,17 @@ export class Vm {
         }
         case ExitKind.BudgetExhausted:
           prof?.record(kind, undefined, -1, retired, t0);
-          exitsSinceCheck = EXITS_PER_CLOCK_CHECK; // a slice ended: check the clock now
+          // A whole slice without one retired instruction is a hart that only traps (a fault
+          // whose handler faults again): no limit counted in instructions would ever end it.
+          if (retired === 0) return finish({ kind: "error", message: `no instruction retired in a slice of ${slice} at pc 0x${vcpu.exitPc.toString(16)} (a trap loop?)` });
+          exitsToCheck = 0; // a slice ended: check the clock now
           continue;
         case ExitKind.Halted:
           prof?.record(kind, "htif", -1, retired, t0);
           return finish({ kind: "tohost", code: Number(vcpu.exitData) });
         case ExitKind.Tohost: {
           prof?.record(kind, "htif", -1, retired, t0);
-          const problem = this.handleHtif(vcpu.exitData);
+          const problem = htif === undefined ? "guest wrote tohost but no HTIF is configured" : htif.handle(vcpu.exitData);
           if (problem !== undefined) return finish({ kind: "error", message: problem });
           continue;
         }
@@ -246,15 +275,14 @@ export class Vm {
 
   /** From now on the real-time clock counts from the current mtime. */
   private reanchor(): void {
-    this.mtimeAnchor = this.vcpu.core.getMtime();
+    this.mtimeAnchor = this.vcpu.mtime;
     this.wallAnchorMs = performance.now();
   }
 
   /** Real-time clock: move mtime forward to the wall clock (never backwards). */
   private syncRealtime(): void {
-    const core = this.vcpu.core;
     const wall = this.mtimeAnchor + BigInt(Math.floor((performance.now() - this.wallAnchorMs) * TICKS_PER_MS));
-    if (wall > core.getMtime()) core.setMtime(wall);
+    if (wall > this.vcpu.mtime) this.vcpu.mtime = wall;
   }
 
   /**
@@ -263,20 +291,20 @@ export class Vm {
    * deadline or a device event. Returns milliseconds slept.
    */
   private async idle(): Promise<number> {
-    const core = this.vcpu.core;
-    const deadline = BigInt.asUintN(64, core.nextTimerDeadline()); // an i64 export: "none" arrives as -1n
-    if (this.clock === "deterministic" && deadline !== NO_DEADLINE) {
-      if (deadline > core.getMtime()) core.setMtime(deadline);
+    const vcpu = this.vcpu;
+    const deadline = vcpu.nextTimerDeadline();
+    if (this.clock === "deterministic" && deadline !== undefined) {
+      if (deadline > vcpu.mtime) vcpu.mtime = deadline;
       return 0;
     }
     let ms = MAX_IDLE_SLEEP_MS;
-    if (deadline !== NO_DEADLINE) {
-      const ticks = deadline - core.getMtime();
+    if (deadline !== undefined) {
+      const ticks = deadline - vcpu.mtime;
       ms = ticks <= 0n ? 0 : Math.min(MAX_IDLE_SLEEP_MS, Number(ticks) / TICKS_PER_MS);
       if (ms < MIN_SLEEP_MS) {
         // Host timers cannot sleep this briefly (setTimeout rounds up to ~1 ms): let guest time
         // jump to the deadline instead.
-        if (deadline > core.getMtime()) core.setMtime(deadline);
+        if (deadline > vcpu.mtime) vcpu.mtime = deadline;
         this.reanchor();
         return 0;
       }
@@ -287,23 +315,16 @@ export class Vm {
     // Guest time may run ahead of the wall clock (instructions advance it, short waits are
     // skipped); the time slept passes for the guest either way, so it never waits for the
     // wall clock to catch up.
-    core.setMtime(core.getMtime() + BigInt(Math.floor(slept * TICKS_PER_MS)));
+    vcpu.mtime += BigInt(Math.floor(slept * TICKS_PER_MS));
     this.reanchor();
     return slept;
   }
 
-  /** HTIF console (device 1, cmd 1); returns a problem description for anything else. */
-  private handleHtif(command: bigint): string | undefined {
-    const htif = this.options.htif;
-    const device = Number(command >> 56n);
-    const cmd = Number((command >> 48n) & 0xffn);
-    if (htif === undefined) return "guest wrote tohost but no HTIF is configured";
-    if (device === 0 && cmd === 0) return `unsupported HTIF syscall (tohost=0x${command.toString(16)}): only exit and console are implemented`;
-    if (device !== 1 || cmd !== 1) return `unsupported HTIF command: device ${device} cmd ${cmd}`;
-    htif.onConsoleByte?.(Number(command & 0xffn));
-    this.vcpu.guest.writeU64(htif.tohostGpa, 0n);
-    if (htif.fromhostGpa !== undefined) this.vcpu.guest.writeU64(htif.fromhostGpa, htifConsoleAck(command));
-    return undefined;
+  /** A device threw while handling an access: a host bug, reported as the run's end rather than a crash. */
+  private deviceFailure(op: "read" | "write", err: unknown): string {
+    const v = this.vcpu;
+    const device = this.bus.lastDevice?.name ?? "no device";
+    return `MMIO ${op} of ${v.exitSize} bytes at 0x${v.exitAddress.toString(16)} (${device}) failed: ${err instanceof Error ? err.message : String(err)}`;
   }
 
   private internalErrorText(): string {

@@ -5,35 +5,20 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BufferConsole } from "../../host/backends/console.js";
 import { browserEntropy } from "../../host/backends/entropy.js";
-import { entryPaddr, loadElf, parseElf } from "../../host/boot/elf.js";
-import { createMachine } from "../../host/vmm/machine.js";
 import { ExitProfiler } from "../../host/profile/profiler.js";
 import { profileJson } from "../../host/profile/report.js";
 import { chromeTraceJson } from "../../host/profile/trace.js";
-import { coreModule } from "../support/core.js";
-import { htifOf } from "../support/device-guest.js";
+import { runElf } from "../support/core.js";
 
 const RNG_DEMO_ELF = join(import.meta.dirname, "../../guests/rng-demo/rng-demo.elf");
 const RNG_READS = 17476;
 
 async function runRngDemo(profiler: ExitProfiler) {
-  const image = parseElf(new Uint8Array(readFileSync(RNG_DEMO_ELF)));
-  const out = new BufferConsole();
-  const machine = await createMachine(await coreModule(), {
-    ramBytes: 16 << 20,
-    clock: "deterministic",
-    console: out,
-    entropy: browserEntropy(),
-    rng: "rngboi",
-    profiler,
-    htif: htifOf(image),
+  const run = await runElf(new Uint8Array(readFileSync(RNG_DEMO_ELF)), 500_000_000n, {
+    memoryMiB: 16, clock: "deterministic", entropy: browserEntropy(), rng: ["rngboi"], profile: profiler,
   });
-  loadElf(machine.vcpu.guest, image);
-  machine.vcpu.reset(entryPaddr(image));
-  const result = await machine.vm.run({ maxInsns: 500_000_000n, timeoutMs: 20_000 });
-  return { machine, result, console: out.text() };
+  return { machine: run.vm.machine, result: run.result, console: run.console };
 }
 
 /**

@@ -1,6 +1,7 @@
 // syscon.test.ts — the SiFive test finisher: poweroff, reboot and fail-with-code writes reach the callback.
 import { describe, expect, it } from "vitest";
-import { FINISHER_FAIL, FINISHER_PASS, FINISHER_RESET, Syscon, type ShutdownKind } from "../../host/devices/syscon.js";
+import { FINISHER_FAIL, FINISHER_PASS, FINISHER_RESET, Syscon } from "../../host/devices/syscon.js";
+import type { ShutdownKind } from "../../host/vmm/stop-reason.js";
 
 function setup() {
   const calls: Array<[ShutdownKind, number]> = [];

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createVm, FileDisk } from "../../host/node.js";
-import { findGuestImage, missingGuestMessage } from "../support/guests.js";
-import { ConsoleSession } from "../support/session.js";
+import { findGuestImage, missingGuestMessage } from "../../guests/linux/images.js";
+import { ConsoleSession } from "../../host/api/console-session.js";
 
 const image = findGuestImage("Image-full");
 const REPO = join(import.meta.dirname, "../..");

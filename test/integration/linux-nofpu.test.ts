@@ -1,7 +1,7 @@
 // linux-nofpu.test.ts — boots the reference Linux 6.1 guest (Image-nofpu) to INIT OK and a clean power-off, with each RNG device.
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { findGuestImage, missingGuestMessage, OPENSBI_FW_JUMP } from "../support/guests.js";
+import { findGuestImage, missingGuestMessage, OPENSBI_FW_JUMP } from "../../guests/linux/images.js";
 import { bootLinuxForTest } from "../support/linux.js";
 
 const image = findGuestImage("Image-nofpu");
@@ -11,7 +11,7 @@ describe.skipIf(image === undefined)(`Linux Image-nofpu ${image === undefined ? 
     const run = await bootLinuxForTest({
       image: image!,
       cmdline: "console=ttyS0 rngbytes=4096 cpuwork=2000000",
-      rng: "rngboi",
+      rng: ["rngboi"],
     });
     expect(run.output).toContain("INIT OK");
     expect(run.output).toContain("rng_current: 10020000.rng");
@@ -28,7 +28,7 @@ describe.skipIf(image === undefined)(`Linux Image-nofpu ${image === undefined ? 
   });
 
   it("feeds /dev/hwrng through Linux's virtio_rng driver with one notification per request", async () => {
-    const run = await bootLinuxForTest({ image: image!, cmdline: "console=ttyS0 rngbytes=65536", rng: "virtio" });
+    const run = await bootLinuxForTest({ image: image!, cmdline: "console=ttyS0 rngbytes=65536", rng: ["virtio-rng"] });
     expect(run.output).toContain("rng_current: virtio_rng.0");
     expect(run.output).toMatch(/hwrng: read 65536 bytes in \d+ ns/);
     expect(Number(/hwrng: (\d+) bytes\/s/.exec(run.output)?.[1])).toBeGreaterThan(0);
@@ -40,7 +40,7 @@ describe.skipIf(image === undefined)(`Linux Image-nofpu ${image === undefined ? 
   });
 
   it("boots identically every time in the deterministic clock (same instruction count to INIT OK)", async () => {
-    const opts = { image: image!, cmdline: "console=ttyS0 rngbytes=64", rng: "none" as const, maxInsns: 1_500_000_000n };
+    const opts = { image: image!, cmdline: "console=ttyS0 rngbytes=64", rng: [], maxInsns: 1_500_000_000n };
     const a = await bootLinuxForTest(opts);
     const b = await bootLinuxForTest(opts);
     expect(a.insnsAtInitOk).toBeDefined();
@@ -52,7 +52,7 @@ describe.skipIf(image === undefined)(`Linux Image-nofpu ${image === undefined ? 
     const run = await bootLinuxForTest({
       image: image!,
       cmdline: "console=ttyS0 rngbytes=64",
-      rng: "rngboi",
+      rng: ["rngboi"],
       bios: OPENSBI_FW_JUMP,
     });
     expect(run.output).toContain("OpenSBI v");

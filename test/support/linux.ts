@@ -1,13 +1,11 @@
-// linux.ts (test support) — boot a Linux Image on a full machine through the library API, capturing the console.
+// linux.ts (test support) — boot a Linux Image through createVm (the builder and run loop the CLI uses), capturing the console.
 import { readFileSync } from "node:fs";
-import { bootLinux } from "../../host/boot/linux-boot.js";
-import { BuiltinSbi } from "../../host/vmm/sbi.js";
-import { CallbackConsole } from "../../host/backends/console.js";
-import { UrandomEntropy } from "../../host/backends/node/urandom.js";
-import { createMachine, type RngChoice } from "../../host/vmm/machine.js";
-import { ExitProfiler } from "../../host/profile/profiler.js";
+import type { ExitProfiler } from "../../host/profile/profiler.js";
+import type { RngDevice } from "../../host/vmm/spec.js";
 import type { ClockMode, VmResult } from "../../host/vmm/vm.js";
-import { coreModule } from "./core.js";
+import { ExitProfiler as Profiler } from "../../host/profile/profiler.js";
+import { UrandomEntropy } from "../../host/backends/node/urandom.js";
+import { testVm } from "./core.js";
 
 export interface LinuxRun {
   output: string;
@@ -20,7 +18,7 @@ export interface LinuxRun {
 export interface LinuxRunOptions {
   image: string;
   cmdline: string;
-  rng?: RngChoice;
+  rng?: readonly RngDevice[];
   clock?: ClockMode;
   bios?: string;
   sstc?: boolean;
@@ -32,41 +30,26 @@ export interface LinuxRunOptions {
 export async function bootLinuxForTest(opts: LinuxRunOptions): Promise<LinuxRun> {
   let output = "";
   let insnsAtInitOk: bigint | undefined;
-  const profiler = new ExitProfiler({ timing: "sampled" });
+  const profiler = new Profiler({ timing: "sampled" });
   const decoder = new TextDecoder();
   const entropy = new UrandomEntropy();
-  const machine = await createMachine(await coreModule(), {
-    ramBytes: (opts.memoryMiB ?? 128) << 20,
-    clock: opts.clock ?? "deterministic",
-    console: new CallbackConsole({
-      output: (bytes) => {
-        output += decoder.decode(bytes, { stream: true });
-        if (insnsAtInitOk === undefined && /INIT OK\r?\n/.test(output)) insnsAtInitOk = machine.vcpu.instret;
-      },
-    }),
-    entropy,
-    rng: opts.rng ?? "both",
-    profiler,
-    ...(opts.bios === undefined
-      ? {
-          sbi: (vcpu, stop) => new BuiltinSbi(vcpu, {
-            console: { write: (b) => void (output += decoder.decode(b, { stream: true })), readByte: () => -1 },
-            shutdown: (kind) => stop({ kind }),
-          }),
-        }
-      : {}),
-  });
   try {
-    bootLinux(machine, {
+    const vm = await testVm({
       kernel: readFileSync(opts.image),
       cmdline: opts.cmdline,
       sstc: opts.sstc ?? true,
+      memoryMiB: opts.memoryMiB ?? 128,
+      clock: opts.clock ?? "deterministic",
+      rng: opts.rng ?? ["rngboi", "virtio-rng"],
+      entropy,
+      profile: profiler,
       ...(opts.bios !== undefined ? { bios: readFileSync(opts.bios) } : {}),
     });
-    const result = await machine.vm.run({
-      maxInsns: opts.maxInsns ?? 5_000_000_000n,
-      timeoutMs: opts.timeoutMs ?? 120_000,
+    vm.on("console", (bytes) => {
+      output += decoder.decode(bytes, { stream: true });
+      if (insnsAtInitOk === undefined && /INIT OK\r?\n/.test(output)) insnsAtInitOk = vm.machine.vcpu.instret;
     });
+    const result = await vm.run({ maxInsns: opts.maxInsns ?? 5_000_000_000n, timeoutMs: opts.timeoutMs ?? 120_000 });
     return { output, result, insnsAtInitOk, profiler };
   } finally {
     entropy.close();

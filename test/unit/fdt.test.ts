@@ -1,13 +1,13 @@
 // fdt.test.ts — the DTB writer and the machine's devicetree, decoded by the reference tool (dtc) to check both.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { buildDtb, FdtNode } from "../../host/boot/fdt.js";
+import { buildDtb } from "../../host/boot/fdt.js";
 import { isaString } from "../../host/boot/linux-boot.js";
 import { machineDtb } from "../../host/boot/machine-fdt.js";
-import { BufferConsole } from "../../host/backends/console.js";
 import { PooledEntropy } from "../../host/backends/entropy.js";
-import { createMachine } from "../../host/vmm/machine.js";
-import { coreModule } from "../support/core.js";
+import { FdtNode } from "../../host/devices/fdt-node.js";
+import { testVm } from "../support/core.js";
+import { passGuest } from "../support/htif-guests.js";
 
 function dtsOf(dtb: Uint8Array): string {
   return execFileSync("dtc", ["-I", "dtb", "-O", "dts", "-q", "-"], { input: dtb, encoding: "utf8" });
@@ -45,11 +45,11 @@ describe("FDT writer", () => {
 
 describe("machine devicetree", () => {
   it("describes cpus, memory, chosen, CLINT, PLIC and every placed device", async () => {
-    const machine = await createMachine(await coreModule(), {
-      ramBytes: 64 << 20,
-      console: new BufferConsole(),
+    const { machine } = await testVm({
+      elf: passGuest(),
+      memoryMiB: 64,
       entropy: new PooledEntropy((d) => d.fill(7)),
-      rng: "rngboi",
+      rng: ["rngboi"],
     });
     const dts = dtsOf(machineDtb({
       ramBytes: 64 << 20,

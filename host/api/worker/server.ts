@@ -4,8 +4,7 @@
 // how messages travel and which createVm() they pass in; everything else lives here.
 import type { WasmvisorVm } from "../create-vm.js";
 import { BootError } from "../../boot/errors.js";
-import { yieldToEventLoop } from "../../vmm/sched.js";
-import type { RunLimits, VmResult } from "../../vmm/vm.js";
+import type { RunLimits, RunLoopHooks, VmResult } from "../../vmm/vm.js";
 import { DEFAULT_SNAPSHOT_EVERY_MS, toWireError, type FromWorker, type LiveSnapshot, type ToWorker } from "./protocol.js";
 
 /** How the worker talks to its client: postMessage with a transfer list, and a message listener. */
@@ -16,19 +15,17 @@ export interface WorkerEndpoint {
 
 /** Console output waiting to be posted: bytes arrive one at a time from the UART, and one message per byte would cost more than the byte. */
 const CONSOLE_FLUSH_BYTES = 64 * 1024;
-/** The run loop must give the worker's event loop a turn at least this often (messages, timers). */
-const FAIR_YIELD_MS = 20;
-/** Aim to look at the clock about this often, whatever the exit rate. */
-const CLOCK_CHECK_MS = 1;
-const MAX_CHECK_EVERY = 1 << 16;
 
-/** Serve one VM: wait for "create", then obey the client until the worker is terminated. */
-export function serveVm<O>(endpoint: WorkerEndpoint, create: (options: O) => Promise<WasmvisorVm>): void {
+/**
+ * Serve one VM: wait for "create", then obey the client until the worker is terminated.
+ * `create` builds the VM from the client's options plus the run-loop hooks the server needs (the
+ * loop itself gives the worker's event loop its turns, so messages and timers are served).
+ */
+export function serveVm<O extends object>(endpoint: WorkerEndpoint, create: (options: O & { hooks: RunLoopHooks }) => Promise<WasmvisorVm>): void {
   let vm: WasmvisorVm | undefined;
   let running = false;
   let snapshotTimer: ReturnType<typeof setInterval> | undefined;
   let snapshotEveryMs = DEFAULT_SNAPSHOT_EVERY_MS;
-  let gate: FairYield | undefined;
   let flushConsole = (): void => undefined;
   /** Input that arrives before the VM exists (typed while a big kernel is still being fetched). */
   const earlyInput: Uint8Array[] = [];
@@ -38,14 +35,14 @@ export function serveVm<O>(endpoint: WorkerEndpoint, create: (options: O) => Pro
     instret: vm === undefined ? 0 : Number(vm.machine.vcpu.instret),
     atMs: performance.now(),
     running,
-    paused: gate?.userPaused ?? false,
+    paused: vm?.paused ?? false,
   });
 
   let lastPeriodicMs = 0;
   /**
    * Post a periodic snapshot when one is due. Called from a timer and from the run loop itself
-   * (FairYield's clock checks): browsers may run the loop's one-turn yields ahead of due timers
-   * for as long as the guest keeps exiting, so a timer alone could starve.
+   * (its clock-check hook): browsers may run the loop's one-turn yields ahead of due timers for
+   * as long as the guest keeps exiting, so a timer alone could starve.
    */
   const periodic = (now: number): void => {
     if (!running || now - lastPeriodicMs < snapshotEveryMs * 0.9) return;
@@ -77,11 +74,10 @@ export function serveVm<O>(endpoint: WorkerEndpoint, create: (options: O) => Pro
       case "create": {
         if (vm !== undefined) return;
         snapshotEveryMs = message.snapshotEveryMs;
-        create(message.options as O).then(
+        create({ ...(message.options as O), hooks: { onClockCheck: periodic } }).then(
           (created) => {
             vm = created;
             flushConsole = forwardConsole(created, endpoint);
-            gate = new FairYield(created, periodic);
             for (const bytes of earlyInput.splice(0)) created.sendInput(bytes);
             endpoint.post({ type: "created" }, []);
           },
@@ -104,10 +100,10 @@ export function serveVm<O>(endpoint: WorkerEndpoint, create: (options: O) => Pro
         startRun(vm, message.limits);
         return;
       case "pause":
-        gate!.pauseByUser();
+        vm.pause();
         return;
       case "resume":
-        gate!.resumeByUser();
+        vm.resume();
         return;
       case "stop":
         vm.stop();
@@ -145,71 +141,4 @@ function forwardConsole(vm: WasmvisorVm, endpoint: WorkerEndpoint): () => void {
     }
   });
   return flush;
-}
-
-/**
- * Makes sure the run loop gives the worker's event loop a turn every FAIR_YIELD_MS.
- *
- * Vm.run() yields only when an instruction budget runs out or the guest sleeps in WFI; a guest
- * that exits back to back (rngboi reads, UART polling) keeps it busy for its whole run, and the
- * worker would then neither see pause/stop/input messages nor fire its snapshot timer. This
- * wraps the VCPU's run() and, when the loop has not yielded for FAIR_YIELD_MS, pauses the VM
- * for one event-loop turn. The clock is read only every `checkEvery` exits, adapted so that a
- * check happens about every millisecond: one decrement per exit otherwise.
- */
-class FairYield {
-  /** The client asked for a pause (as opposed to our one-turn pauses). */
-  userPaused = false;
-  private autoPaused = false;
-
-  constructor(
-    private readonly vm: WasmvisorVm,
-    /** Called at every clock check (about every millisecond of running) with the time. */
-    onCheck: (nowMs: number) => void,
-  ) {
-    const vcpu = vm.machine.vcpu;
-    const run = vcpu.run.bind(vcpu);
-    let countdown = 1;
-    let checkEvery = 1;
-    let lastCheck = performance.now();
-    let lastYield = lastCheck;
-    vcpu.run = (budgetInsns: number) => {
-      if (--countdown <= 0) {
-        const now = performance.now();
-        const gap = now - lastCheck;
-        checkEvery = gap > 0 ? Math.min(MAX_CHECK_EVERY, Math.max(1, Math.round((checkEvery * CLOCK_CHECK_MS) / gap))) : Math.min(MAX_CHECK_EVERY, checkEvery * 2);
-        countdown = checkEvery;
-        lastCheck = now;
-        onCheck(now);
-        if (now - lastYield >= FAIR_YIELD_MS) {
-          lastYield = now;
-          this.yieldOnce();
-        }
-      }
-      return run(budgetInsns);
-    };
-  }
-
-  pauseByUser(): void {
-    this.userPaused = true;
-    this.autoPaused = false;
-    this.vm.pause();
-  }
-
-  resumeByUser(): void {
-    this.userPaused = false;
-    this.autoPaused = false;
-    this.vm.resume();
-  }
-
-  private yieldOnce(): void {
-    if (this.vm.paused) return;
-    this.autoPaused = true;
-    this.vm.pause(); // the loop waits at its next turn, after the exit in hand is handled
-    void yieldToEventLoop().then(() => {
-      if (!this.autoPaused) return; // the client paused or resumed meanwhile: its word stands
-      this.autoPaused = false;
-      this.vm.resume();
-    });
-  }
 }

@@ -18,8 +18,20 @@ export class CoreModuleError extends Error {
   }
 }
 
-/** Read and compile the core. `location` overrides the default (e.g. the debug build). */
-export async function loadCoreModule(location: URL | string = DEFAULT_CORE_URL): Promise<WebAssembly.Module> {
+let defaultModule: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * Read and compile the core. `location` overrides the default (e.g. the debug build). The
+ * default build is compiled once per process: every VM can share one WebAssembly.Module.
+ */
+export function loadCoreModule(location?: URL | string): Promise<WebAssembly.Module> {
+  if (location !== undefined) return compileCoreFile(location);
+  defaultModule ??= compileCoreFile(DEFAULT_CORE_URL);
+  defaultModule.catch(() => (defaultModule = undefined)); // a failed build may be fixed and retried
+  return defaultModule;
+}
+
+async function compileCoreFile(location: URL | string): Promise<WebAssembly.Module> {
   const path = location instanceof URL ? fileURLToPath(location) : location;
   let bytes: Uint8Array<ArrayBuffer>;
   try {

@@ -19,8 +19,8 @@ import {
 } from "./device.js";
 import * as R from "./mmio-regs.js";
 import { VirtQueue, VirtQueueError, type QueueSlots } from "./queue.js";
-import { FdtNode } from "../../boot/fdt.js";
-import { irqOf, regOf, type FdtContext } from "../placement.js";
+import { FdtNode } from "../fdt-node.js";
+import { irqOf, regOf, type FdtNodesOf } from "../placement.js";
 
 /** The parts of a Vcpu a transport needs to build queues (a Vcpu satisfies it). */
 export interface QueueHost {
@@ -478,8 +478,8 @@ function high(old: bigint, value: number): bigint {
 }
 
 /** The devicetree node Linux's virtio_mmio driver binds to: one per slot that holds a device. */
-export function virtioMmioFdtNode(t: VirtioMmioTransport, ctx: FdtContext): FdtNode {
-  const node = new FdtNode(`virtio_mmio@${t.baseGpa.toString(16)}`).string("compatible", "virtio,mmio");
-  return irqOf(regOf(node, t.baseGpa, BigInt(t.windowBytes)), t.irqLine, ctx);
-}
+export const virtioMmioFdtNodes: FdtNodesOf = (at, ctx) => {
+  const node = new FdtNode(`virtio_mmio@${at.base.toString(16)}`).string("compatible", "virtio,mmio");
+  return [irqOf(regOf(node, at.base, at.size), at, ctx)];
+};
 

@@ -1,4 +1,4 @@
-// guests.ts (test support) — find reference Linux guest images: ../shared/guests/linux, or the npm run guest:linux cache.
+// images.ts — where the reference Linux guest images are: ../shared/guests/linux, or the cache `npm run guest:linux` fills (tests and benchmarks).
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";

@@ -1,5 +1,6 @@
-// session.ts (test support) — drive a guest's console like a person at a terminal: wait for text, type a line.
-import type { WasmvisorVm, VmResult } from "../../host/api/create-vm.js";
+// console-session.ts — ConsoleSession: drive a guest's console like a person at a terminal (wait for text, type a line).
+import type { VmResult } from "../vmm/vm.js";
+import type { WasmvisorVm } from "./wasmvisor-vm.js";
 
 export class ConsoleSession {
   private text = "";
