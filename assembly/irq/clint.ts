@@ -7,8 +7,7 @@
 import { currentInstret, menvcfg, mipLines, sbiEnabled, stimecmp } from "../cpu/state";
 import { MENVCFG_STCE, MIP_MSIP, MIP_MTIP, MIP_STIP } from "../cpu/csrs";
 
-export const CLINT_BASE: u64 = 0x0200_0000;
-export const CLINT_SIZE: u64 = 0x10000;
+export { CLINT_BASE, CLINT_SIZE } from "../layout";
 const CLINT_MSIP: u32 = 0x0;
 const CLINT_MTIMECMP: u32 = 0x4000;
 const CLINT_MTIME: u32 = 0xbff8;

@@ -6,9 +6,8 @@
 import { mipLines } from "../cpu/state";
 import { MIP_MEIP, MIP_SEIP } from "../cpu/csrs";
 
-export const PLIC_BASE: u64 = 0x0c00_0000;
-export const PLIC_SIZE: u64 = 0x0400_0000;
-export const PLIC_SOURCES: u32 = 64; // source 0 is reserved; 1..63 usable
+import { PLIC_SOURCES } from "../layout";
+export { PLIC_BASE, PLIC_SIZE } from "../layout";
 const CONTEXTS: u32 = 2;
 
 const PRIORITY_END: u32 = PLIC_SOURCES * 4;

@@ -7,13 +7,14 @@
 // chain land in the chain record at CHAIN_BASE for the host to turn into views of guest RAM.
 // Anything malformed marks the queue broken and reports it; the host then sets NEEDS_RESET.
 //
-// Per-queue record at QUEUE_TABLE + q * QUEUE_RECORD (all little-endian):
-//   +0 desc gpa u64, +8 avail gpa u64, +16 used gpa u64, +24 size u32, +28 flags u32,
-//   +32 last avail idx u32, +36 used idx u32, +40 signalled used idx u32, +44 error code u32
-// Chain record at CHAIN_BASE: +0 head u32, +4 segment count u32, +8 readable bytes u64,
-//   +16 writable bytes u64, +24.. segments of 16 bytes: gpa u64, len u32, writable u32.
+// Per-queue record at QUEUE_TABLE + q * QUEUE_RECORD and the chain record at CHAIN_BASE: their
+// fields (QREC_*, CHAIN_*, SEG_*) are named in assembly/layout.ts, which the host mirrors.
 import {
-  CHAIN_BASE, CHAIN_SEGMENTS, MAX_CHAIN, MAX_QUEUES, QUEUE_RECORD, QUEUE_TABLE, RAM_BASE, RAM_OFFSET,
+  CHAIN_COUNT, CHAIN_HEAD, CHAIN_READABLE, CHAIN_SEGMENT_BYTES, CHAIN_SEGMENTS, CHAIN_WRITABLE, MAX_CHAIN,
+  MAX_QUEUES, QERR_AVAIL_JUMP, QERR_BAD_CONFIG, QERR_BAD_DESC_ADDR, QERR_BAD_HEAD, QERR_BAD_INDIRECT,
+  QERR_BAD_NEXT, QERR_BAD_USED, QERR_CHAIN_TOO_LONG, QERR_NONE, QERR_NOT_READY, QERR_WRITE_BEFORE_READ,
+  QREC_AVAIL, QREC_DESC, QREC_ERROR, QREC_FLAGS, QREC_LAST_AVAIL, QREC_SIGNALLED, QREC_SIZE, QREC_USED,
+  QREC_USED_IDX, QUEUE_RECORD, QUEUE_TABLE, RAM_BASE, RAM_OFFSET, SEG_GPA, SEG_LEN, SEG_WRITABLE,
 } from "../layout";
 import { ramSize } from "../cpu/state";
 
@@ -29,19 +30,6 @@ const VIRTQ_DESC_F_WRITE: u32 = 2;
 const VIRTQ_DESC_F_INDIRECT: u32 = 4;
 const VIRTQ_AVAIL_F_NO_INTERRUPT: u32 = 1;
 const VIRTQ_USED_F_NO_NOTIFY: u32 = 1;
-
-// Errors reported to the host (queueError), so a NEEDS_RESET can say why.
-export const QERR_NONE: u32 = 0;
-export const QERR_BAD_CONFIG: u32 = 1;
-export const QERR_AVAIL_JUMP: u32 = 2;
-export const QERR_BAD_HEAD: u32 = 3;
-export const QERR_BAD_DESC_ADDR: u32 = 4;
-export const QERR_BAD_NEXT: u32 = 5;
-export const QERR_CHAIN_TOO_LONG: u32 = 6;
-export const QERR_BAD_INDIRECT: u32 = 7;
-export const QERR_WRITE_BEFORE_READ: u32 = 8;
-export const QERR_BAD_USED: u32 = 9;
-export const QERR_NOT_READY: u32 = 10;
 
 @inline function rec(q: u32): u32 {
   return QUEUE_TABLE + q * QUEUE_RECORD;
@@ -59,8 +47,8 @@ export const QERR_NOT_READY: u32 = 10;
 
 function fail(q: u32, code: u32): i32 {
   const r = rec(q);
-  store<u32>(r, load<u32>(r, 28) | F_BROKEN, 28);
-  store<u32>(r, code, 44);
+  store<u32>(r, load<u32>(r, QREC_FLAGS) | F_BROKEN, QREC_FLAGS);
+  store<u32>(r, code, QREC_ERROR);
   return -1;
 }
 
@@ -77,14 +65,14 @@ export function queueSetup(q: u32, size: u32, descGpa: u64, availGpa: u64, usedG
     (descGpa & 15) == 0 && (availGpa & 1) == 0 && (usedGpa & 3) == 0 &&
     ramRange(descGpa, 16 * s) && ramRange(availGpa, 6 + 2 * s) && ramRange(usedGpa, 6 + 8 * s);
   if (!ok) {
-    store<u32>(r, QERR_BAD_CONFIG, 44);
+    store<u32>(r, QERR_BAD_CONFIG, QREC_ERROR);
     return QERR_BAD_CONFIG;
   }
-  store<u64>(r, descGpa, 0);
-  store<u64>(r, availGpa, 8);
-  store<u64>(r, usedGpa, 16);
-  store<u32>(r, size, 24);
-  store<u32>(r, F_READY | (eventIdx ? F_EVENT_IDX : 0) | (indirect ? F_INDIRECT : 0), 28);
+  store<u64>(r, descGpa, QREC_DESC);
+  store<u64>(r, availGpa, QREC_AVAIL);
+  store<u64>(r, usedGpa, QREC_USED);
+  store<u32>(r, size, QREC_SIZE);
+  store<u32>(r, F_READY | (eventIdx ? F_EVENT_IDX : 0) | (indirect ? F_INDIRECT : 0), QREC_FLAGS);
   // The driver starts both indices at zero (virtio 1.2, 2.7.13 / 2.7.14); so do we.
   return QERR_NONE;
 }
@@ -94,16 +82,16 @@ export function queueReset(q: u32): void {
 }
 
 export function queueError(q: u32): u32 {
-  return q < MAX_QUEUES ? load<u32>(rec(q), 44) : QERR_BAD_CONFIG;
+  return q < MAX_QUEUES ? load<u32>(rec(q), QREC_ERROR) : QERR_BAD_CONFIG;
 }
 
 /** Chains the driver has made available and we have not popped (0 when broken/not ready). */
 export function queuePending(q: u32): u32 {
   if (q >= MAX_QUEUES) return 0;
   const r = rec(q);
-  if ((load<u32>(r, 28) & (F_READY | F_BROKEN)) != F_READY) return 0;
-  const availIdx = <u32>load<u16>(lin(load<u64>(r, 8)) + 2);
-  return (availIdx - load<u32>(r, 32)) & 0xffff;
+  if ((load<u32>(r, QREC_FLAGS) & (F_READY | F_BROKEN)) != F_READY) return 0;
+  const availIdx = <u32>load<u16>(lin(load<u64>(r, QREC_AVAIL)) + 2);
+  return (availIdx - load<u32>(r, QREC_LAST_AVAIL)) & 0xffff;
 }
 
 /**
@@ -114,12 +102,12 @@ export function queuePending(q: u32): u32 {
 export function queuePop(q: u32): i32 {
   if (q >= MAX_QUEUES) return -1;
   const r = rec(q);
-  const flags = load<u32>(r, 28);
+  const flags = load<u32>(r, QREC_FLAGS);
   if ((flags & F_BROKEN) != 0) return -1;
   if ((flags & F_READY) == 0) return fail(q, QERR_NOT_READY);
-  const size = load<u32>(r, 24);
-  const availGpa = load<u64>(r, 8);
-  const last = load<u32>(r, 32);
+  const size = load<u32>(r, QREC_SIZE);
+  const availGpa = load<u64>(r, QREC_AVAIL);
+  const last = load<u32>(r, QREC_LAST_AVAIL);
   const availIdx = <u32>load<u16>(lin(availGpa) + 2);
   const pending = (availIdx - last) & 0xffff;
   if (pending == 0) return 0;
@@ -127,7 +115,7 @@ export function queuePop(q: u32): i32 {
   const head = <u32>load<u16>(lin(availGpa) + 4 + ((last & (size - 1)) << 1));
   if (head >= size) return fail(q, QERR_BAD_HEAD);
 
-  let table = load<u64>(r, 0);
+  let table = load<u64>(r, QREC_DESC);
   let tableLen = size;
   let idx = head;
   let ttl = size; // each descriptor of a table may be visited once: a longer walk is a loop
@@ -161,10 +149,10 @@ export function queuePop(q: u32): i32 {
     const writable = (dflags & VIRTQ_DESC_F_WRITE) != 0;
     if (!writable && writeBytes != 0) return fail(q, QERR_WRITE_BEFORE_READ);
     if (count >= MAX_CHAIN) return fail(q, QERR_CHAIN_TOO_LONG);
-    const seg = CHAIN_SEGMENTS + (count << 4);
-    store<u64>(seg, addr);
-    store<u32>(seg, <u32>len, 8);
-    store<u32>(seg, writable ? 1 : 0, 12);
+    const seg = CHAIN_SEGMENTS + count * CHAIN_SEGMENT_BYTES;
+    store<u64>(seg, addr, SEG_GPA);
+    store<u32>(seg, <u32>len, SEG_LEN);
+    store<u32>(seg, writable ? 1 : 0, SEG_WRITABLE);
     count++;
     if (writable) writeBytes += len;
     else readBytes += len;
@@ -172,11 +160,11 @@ export function queuePop(q: u32): i32 {
     if (next >= tableLen) return fail(q, QERR_BAD_NEXT);
     idx = next;
   }
-  store<u32>(CHAIN_BASE, head);
-  store<u32>(CHAIN_BASE, count, 4);
-  store<u64>(CHAIN_BASE, readBytes, 8);
-  store<u64>(CHAIN_BASE, writeBytes, 16);
-  store<u32>(r, (last + 1) & 0xffff, 32);
+  store<u32>(CHAIN_HEAD, head);
+  store<u32>(CHAIN_COUNT, count);
+  store<u64>(CHAIN_READABLE, readBytes);
+  store<u64>(CHAIN_WRITABLE, writeBytes);
+  store<u32>(r, (last + 1) & 0xffff, QREC_LAST_AVAIL);
   return <i32>count;
 }
 
@@ -184,17 +172,17 @@ export function queuePop(q: u32): i32 {
 export function queuePushUsed(q: u32, head: u32, len: u32): i32 {
   if (q >= MAX_QUEUES) return -1;
   const r = rec(q);
-  const flags = load<u32>(r, 28);
+  const flags = load<u32>(r, QREC_FLAGS);
   if ((flags & (F_READY | F_BROKEN)) != F_READY) return -1;
-  const size = load<u32>(r, 24);
+  const size = load<u32>(r, QREC_SIZE);
   if (head >= size) return fail(q, QERR_BAD_USED);
-  const used = lin(load<u64>(r, 16));
-  const idx = load<u32>(r, 36);
+  const used = lin(load<u64>(r, QREC_USED));
+  const idx = load<u32>(r, QREC_USED_IDX);
   const elem = used + 4 + ((idx & (size - 1)) << 3);
   store<u32>(elem, head);
   store<u32>(elem, len, 4);
   const nextIdx = (idx + 1) & 0xffff;
-  store<u32>(r, nextIdx, 36);
+  store<u32>(r, nextIdx, QREC_USED_IDX);
   // One thread: no other agent observes RAM between the element and index stores, so the
   // write barrier a real device needs here is implicit.
   store<u16>(used + 2, <u16>nextIdx);
@@ -209,18 +197,18 @@ export function queuePushUsed(q: u32, head: u32, len: u32): i32 {
 export function queueShouldInterrupt(q: u32): bool {
   if (q >= MAX_QUEUES) return false;
   const r = rec(q);
-  const flags = load<u32>(r, 28);
+  const flags = load<u32>(r, QREC_FLAGS);
   if ((flags & F_READY) == 0) return false;
-  const usedIdx = load<u32>(r, 36);
-  const old = load<u32>(r, 40);
-  store<u32>(r, usedIdx, 40);
+  const usedIdx = load<u32>(r, QREC_USED_IDX);
+  const old = load<u32>(r, QREC_SIGNALLED);
+  store<u32>(r, usedIdx, QREC_SIGNALLED);
   if ((flags & F_EVENT_IDX) != 0) {
-    const size = load<u32>(r, 24);
-    const usedEvent = <u32>load<u16>(lin(load<u64>(r, 8)) + 4 + (size << 1));
+    const size = load<u32>(r, QREC_SIZE);
+    const usedEvent = <u32>load<u16>(lin(load<u64>(r, QREC_AVAIL)) + 4 + (size << 1));
     // vring_need_event: (u16)(new - event - 1) < (u16)(new - old)
     return ((usedIdx - usedEvent - 1) & 0xffff) < ((usedIdx - old) & 0xffff);
   }
-  const availFlags = <u32>load<u16>(lin(load<u64>(r, 8)));
+  const availFlags = <u32>load<u16>(lin(load<u64>(r, QREC_AVAIL)));
   return (availFlags & VIRTQ_AVAIL_F_NO_INTERRUPT) == 0;
 }
 
@@ -231,12 +219,12 @@ export function queueShouldInterrupt(q: u32): bool {
 export function queueSetNotify(q: u32, enable: bool): void {
   if (q >= MAX_QUEUES) return;
   const r = rec(q);
-  const flags = load<u32>(r, 28);
+  const flags = load<u32>(r, QREC_FLAGS);
   if ((flags & (F_READY | F_BROKEN)) != F_READY) return;
-  const used = lin(load<u64>(r, 16));
+  const used = lin(load<u64>(r, QREC_USED));
   if ((flags & F_EVENT_IDX) != 0) {
-    const size = load<u32>(r, 24);
-    if (enable) store<u16>(used + 4 + (size << 3), <u16>load<u32>(r, 32));
+    const size = load<u32>(r, QREC_SIZE);
+    if (enable) store<u16>(used + 4 + (size << 3), <u16>load<u32>(r, QREC_LAST_AVAIL));
   } else {
     store<u16>(used, enable ? 0 : <u16>VIRTQ_USED_F_NO_NOTIFY);
   }

@@ -32,7 +32,7 @@
 #define UART_IER_ERBFI 0x01         /* interrupt when received data is available */
 #define UART_LSR_DR 0x01            /* data ready: RBR holds a byte */
 
-#define UART0_IRQ 10                /* DESIGN.md section 4 (QEMU virt) */
+#define UART0_IRQ 10                /* docs/architecture.md memory map (QEMU virt) */
 #define PLIC_BASE 0x0c000000UL
 #define PLIC_PRIORITY(irq) (PLIC_BASE + 4 * (irq))
 #define PLIC_ENABLE_CTX0 (PLIC_BASE + 0x2000)     /* context 0: hart 0, M-mode */

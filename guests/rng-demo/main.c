@@ -2,7 +2,7 @@
  * main.c - rng-demo: reads random bytes from wasmvisor's `rngboi` register
  * RNG, one 32-bit MMIO load (one VM exit) per 4 bytes.
  *
- * rngboi (DESIGN.md section 4) is one 32-bit register at 0x10020000 that
+ * rngboi (docs/architecture.md, memory map) is one 32-bit register at 0x10020000 that
  * returns fresh random bits on every read. The demo fills a 16 B, 256 B,
  * 4 KiB and 64 KiB buffer once each, prints per size the bytes and register
  * reads and the sanity checks of ../common/rngcheck.c, then

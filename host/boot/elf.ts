@@ -6,7 +6,8 @@
 // a silently truncated segment. Segments are loaded at their physical addresses (p_paddr), the
 // way QEMU and spike load bare-metal images; nothing is relocated.
 import type { GuestMemory } from "../core/guest-memory.js";
-import { BootError, hex } from "./errors.js";
+import { hex } from "../core/hex.js";
+import { BootError } from "./errors.js";
 
 /** The ELF file is malformed, not a RISC-V RV64 executable, or does not fit guest RAM. */
 export class ElfError extends BootError {

@@ -10,8 +10,3 @@ export class BootError extends Error {
     this.name = "BootError";
   }
 }
-
-/** Format a guest address or size the way readelf and the error messages show them. */
-export function hex(value: bigint | number): string {
-  return `0x${value.toString(16)}`;
-}

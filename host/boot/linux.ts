@@ -6,7 +6,8 @@
 // Placement follows QEMU's virt loader: kernel at RAM base + text_offset, DTB at the top of RAM,
 // initrd just below the DTB, all page aligned, all checked against RAM before anything is copied.
 import type { GuestMemory } from "../core/guest-memory.js";
-import { BootError, hex } from "./errors.js";
+import { hex } from "../core/hex.js";
+import { BootError } from "./errors.js";
 
 export class KernelImageError extends BootError {
   constructor(message: string) {

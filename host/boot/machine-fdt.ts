@@ -2,10 +2,11 @@
 import { buildDtb } from "./fdt.js";
 import { FdtNode } from "../devices/fdt-node.js";
 import type { FdtContext, PlacedDevice } from "../devices/placement.js";
+import { PLIC_SOURCES } from "../core/abi.js";
 import { CLINT_BASE, CLINT_SIZE, PLIC_BASE, PLIC_SIZE, RAM_BASE, TIMEBASE_HZ } from "../vmm/memmap.js";
 
-/** PLIC sources the core implements (1..63). */
-export const PLIC_NDEV = 63;
+/** PLIC sources the core implements (1..63; source 0 is reserved). */
+export const PLIC_NDEV = PLIC_SOURCES - 1;
 
 export interface MachineFdtConfig {
   ramBytes: number;

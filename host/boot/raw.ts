@@ -4,7 +4,8 @@
 // thing to get right is that the whole image lands inside RAM, checked before anything is copied.
 import { RAM_BASE } from "../core/abi.js";
 import type { GuestMemory } from "../core/guest-memory.js";
-import { BootError, hex } from "./errors.js";
+import { hex } from "../core/hex.js";
+import { BootError } from "./errors.js";
 
 /** The raw image is empty or does not fit guest RAM at the requested address. */
 export class RawImageError extends BootError {

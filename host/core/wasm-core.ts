@@ -5,44 +5,58 @@
 import { instantiate } from "@assemblyscript/loader";
 import { RAM_MAX, RAM_OFFSET } from "./abi.js";
 
-/** Functions exported by build/wasmvisor.wasm. 64-bit values cross as bigint. */
-export interface CoreExports {
-  init(ramBytes: number): void;
-  resetCpu(pc: bigint): void;
-  run(budget: number): number;
-  setData(value: bigint): void;
-  /** setData with the value as 32-bit halves: no BigInt on the MMIO read path. */
-  setDataParts(lo: number, hi: number): void;
-  getPc(): bigint;
-  setPc(pc: bigint): void;
-  getPriv(): number;
-  setPriv(priv: number): void;
-  getCsr(csr: number): bigint;
-  setCsr(csr: number, value: bigint): void;
-  getInstret(): bigint;
-  setTohost(tohostGpa: bigint, fromhostGpa: bigint): void;
-  setSbiEnabled(on: number): void;
-  setIrq(line: number, level: number): void;
-  getMtime(): bigint;
-  setMtime(value: bigint): void;
-  setClockDivider(insnsPerTick: number): void;
-  nextTimerDeadline(): bigint;
-  flushTlb(): void;
-  getReg(r: number): bigint;
-  setReg(r: number, value: bigint): void;
-  getMipLines(): bigint;
-  /** Turn the MMIO exit just returned into a guest load/store access fault. */
-  faultLastAccess(): void;
-  // split virtqueues (assembly/virtio/queue.ts); bools cross as 0/1
-  queueSetup(q: number, size: number, descGpa: bigint, availGpa: bigint, usedGpa: bigint, eventIdx: number, indirect: number): number;
-  queueReset(q: number): void;
-  queueError(q: number): number;
-  queuePending(q: number): number;
-  queuePop(q: number): number;
-  queuePushUsed(q: number, head: number, len: number): number;
-  queueShouldInterrupt(q: number): number;
-  queueSetNotify(q: number, enable: number): void;
-}
+/** A value type at the Wasm boundary, as the AssemblyScript compiler names it in build/wasmvisor.d.ts. */
+export type WasmType = "i32" | "u32" | "bool" | "i64" | "u64";
+type Signature = readonly [params: readonly WasmType[], result: WasmType | "void"];
+
+/**
+ * Every function the core exports (assembly/index.ts), with its Wasm types: the one statement
+ * of the export list on the host. test/unit/abi.test.ts checks it against the declarations the
+ * compiler emits (build/wasmvisor.d.ts); instantiateCore checks the module has each one.
+ */
+export const CORE_EXPORT_TYPES = {
+  init: [["u32"], "void"], // ramBytes
+  resetCpu: [["u64"], "void"], // entry pc
+  run: [["i32"], "i32"], // budget insns -> ExitKind
+  setData: [["u64"], "void"], // complete the pending MMIO read
+  setDataParts: [["u32", "u32"], "void"], // setData from 32-bit halves: no BigInt on the MMIO read path
+  getPc: [[], "u64"],
+  setPc: [["u64"], "void"],
+  getPriv: [[], "i32"],
+  setPriv: [["i32"], "void"],
+  getCsr: [["i32"], "u64"],
+  setCsr: [["i32", "u64"], "void"],
+  getReg: [["i32"], "u64"],
+  setReg: [["i32", "u64"], "void"],
+  getInstret: [[], "u64"],
+  setTohost: [["u64", "u64"], "void"], // tohost gpa, fromhost gpa (0: none)
+  setSbiEnabled: [["i32"], "void"],
+  setIrq: [["i32", "i32"], "void"], // PLIC line, level
+  getMtime: [[], "u64"],
+  setMtime: [["u64"], "void"],
+  setClockDivider: [["i32"], "void"], // guest instructions per mtime tick
+  nextTimerDeadline: [[], "u64"], // all ones: none armed
+  flushTlb: [[], "void"],
+  getMipLines: [[], "u64"],
+  faultLastAccess: [[], "void"], // turn the MMIO exit just returned into a guest access fault
+  // split virtqueues (assembly/virtio/queue.ts)
+  queueSetup: [["u32", "u32", "u64", "u64", "u64", "bool", "bool"], "u32"], // q, size, desc, avail, used, eventIdx, indirect -> QERR
+  queueReset: [["u32"], "void"],
+  queueError: [["u32"], "u32"],
+  queuePending: [["u32"], "u32"],
+  queuePop: [["u32"], "i32"], // segments of the popped chain (0: none, -1: broken)
+  queuePushUsed: [["u32", "u32", "u32"], "i32"], // q, head, bytes written
+  queueShouldInterrupt: [["u32"], "bool"],
+  queueSetNotify: [["u32", "bool"], "void"],
+} as const satisfies Record<string, Signature>;
+
+/** How a Wasm type crosses into JavaScript: 64-bit integers as bigint, the rest (bools as 0/1) as numbers. */
+type HostType<T extends WasmType> = T extends "i64" | "u64" ? bigint : number;
+type HostParams<P extends readonly WasmType[]> = { -readonly [K in keyof P]: P[K] extends WasmType ? HostType<P[K]> : never };
+type HostFunction<S extends Signature> = (...args: HostParams<S[0]>) => S[1] extends WasmType ? HostType<S[1]> : void;
+
+/** The core's exports as the host calls them, derived from CORE_EXPORT_TYPES. */
+export type CoreExports = { [K in keyof typeof CORE_EXPORT_TYPES]: HostFunction<(typeof CORE_EXPORT_TYPES)[K]> };
 
 export const WASM_PAGE = 65536;
 
@@ -60,6 +74,11 @@ export async function instantiateCore(
   const pages = Math.ceil((RAM_OFFSET + ramBytes) / WASM_PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const instance = await instantiate<Record<string, unknown>>(module, { env: { memory } });
+  for (const name of Object.keys(CORE_EXPORT_TYPES)) {
+    if (typeof instance.exports[name] !== "function") {
+      throw new Error(`the Wasm core has no export ${name}: it is older than this host (run npm run build)`);
+    }
+  }
   const exports = instance.exports as unknown as CoreExports;
   exports.init(ramBytes);
   return { exports, memory };

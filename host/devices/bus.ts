@@ -3,6 +3,7 @@
 // As in crosvm's devices/src/bus.rs, a device only ever sees an offset into its own range; the
 // bus owns placement and refuses overlaps. Lookup is a binary search over ranges kept sorted by
 // base, so an exit costs O(log n) comparisons however many devices are attached.
+import { hex } from "../core/hex.js";
 
 /**
  * A device on the bus. `data.length` is the access size (1, 2, 4 or 8); the bytes are
@@ -273,10 +274,6 @@ export function storeLe(data: Uint8Array, value: bigint): void {
     data[i] = Number(value & 0xffn);
     value >>= 8n;
   }
-}
-
-function hex(value: bigint): string {
-  return `0x${value.toString(16)}`;
 }
 
 function span(base: bigint, end: bigint): string {

@@ -1,4 +1,4 @@
-// wfi-idle.test.ts — WFI idling (DESIGN.md section 5): a guest waiting 100 ms for its timer in WFI
+// wfi-idle.test.ts — WFI idling (docs/architecture.md, "Time and idling"): a guest waiting 100 ms for its timer in WFI
 // sleeps on the host in the real-time clock and costs no time at all in the deterministic clock.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

@@ -1,8 +1,10 @@
-// abi.test.ts — host/abi.ts must mirror assembly/layout.ts exactly (addresses and exit kinds).
+// abi.test.ts — the Wasm/TS contract: host/core/abi.ts mirrors assembly/layout.ts exactly, and the host's export list matches the compiler's.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as abi from "../../host/core/abi.js";
+import { CORE_EXPORT_TYPES } from "../../host/core/wasm-core.js";
+import { coreModule } from "../support/core.js";
 
 /** Evaluate `export const NAME: type = expr;` lines of layout.ts in order (exprs use earlier names). */
 function layoutConstants(): Map<string, bigint> {
@@ -42,4 +44,43 @@ describe("Wasm/host ABI", () => {
       expect(BigInt(hostValue!)).toBe(value);
     });
   }
+});
+
+/** The exports build/wasmvisor.d.ts declares (the compiler's own account of assembly/index.ts), with their Wasm types. */
+function declaredExports(): Map<string, { params: string[]; result: string }> {
+  const dts = readFileSync(join(import.meta.dirname, "../../build/wasmvisor.d.ts"), "utf8");
+  const found = new Map<string, { params: string[]; result: string }>();
+  for (const m of dts.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export function (\w+)\(/g)) {
+    const doc = m[1]!;
+    found.set(m[2]!, {
+      params: [...doc.matchAll(/@param \w+ `(\w+)`/g)].map((p) => p[1]!),
+      result: /@returns `(\w+)`/.exec(doc)?.[1] ?? "void",
+    });
+  }
+  return found;
+}
+
+describe("Wasm/host export list", () => {
+  const declared = declaredExports();
+  it("the compiler's declarations list the core's functions", () => {
+    expect(declared.size).toBeGreaterThan(20);
+  });
+  it("CORE_EXPORT_TYPES names exactly the functions the core exports, with their Wasm types", () => {
+    const host = Object.fromEntries(Object.entries(CORE_EXPORT_TYPES).map(([name, [params, result]]) => [name, { params: [...params], result }]));
+    expect(host).toEqual(Object.fromEntries(declared));
+  });
+  it("the compiled module exports every one of them as a function", async () => {
+    const names = WebAssembly.Module.exports(await coreModule()).filter((e) => e.kind === "function").map((e) => e.name);
+    for (const name of Object.keys(CORE_EXPORT_TYPES)) expect(names, name).toContain(name);
+  });
+});
+
+describe("static data and the layout", () => {
+  it("the compiler's static data (asconfig memoryBase) starts above the last record the layout uses", () => {
+    const asconfig = JSON.parse(readFileSync(join(import.meta.dirname, "../../asconfig.json"), "utf8")) as { options: { memoryBase: number } };
+    const lastRecordEnd = abi.CHAIN_SEGMENTS + abi.MAX_CHAIN * abi.CHAIN_SEGMENT_BYTES;
+    expect(lastRecordEnd).toBeLessThanOrEqual(asconfig.options.memoryBase);
+    expect(abi.QUEUE_TABLE + abi.MAX_QUEUES * abi.QUEUE_RECORD).toBeLessThanOrEqual(abi.CHAIN_BASE);
+    expect(asconfig.options.memoryBase).toBeLessThan(abi.RAM_OFFSET);
+  });
 });

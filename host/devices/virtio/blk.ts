@@ -6,7 +6,7 @@
 // device-writable byte. Data moves between the disk and guest RAM through the chain's
 // zero-copy segment views, so a read is one backend call per guest segment and no copy.
 //
-// Everything in a request is hostile (DESIGN.md section 7). A request is checked in full
+// Everything in a request is hostile (docs/architecture.md, "The guest is hostile"). A request is checked in full
 // before the disk is touched; a bad one is answered VIRTIO_BLK_S_IOERR (UNSUPP for an unknown
 // type or flag) with nothing read or written. A chain with no device-writable byte has
 // nowhere to put a status: it is returned with used length 0 and the device sets
@@ -18,7 +18,7 @@
 // acknowledged (5.2.6: an offered-but-unnegotiated FLUSH means writes must be stable on completion).
 import { MAX_CHAIN } from "../../core/abi.js";
 import { DISK_SECTOR_BYTES, type DiskBackend } from "../../backends/disk.js";
-import { VIRTIO_ID_BLOCK, type VirtioActivation, type VirtioDevice } from "./device.js";
+import { featureBit, VIRTIO_ID_BLOCK, type VirtioActivation, type VirtioDevice } from "./device.js";
 import type { DescriptorChain } from "./queue.js";
 
 // Feature bits (virtio 1.2, 5.2.3).
@@ -158,10 +158,10 @@ export class VirtioBlk implements VirtioDevice {
     }
     for (let i = 0; i < serial.length; i++) this.id[i] = serial.charCodeAt(i);
 
-    let features = bit(VIRTIO_BLK_F_SEG_MAX) | bit(VIRTIO_BLK_F_BLK_SIZE) | bit(VIRTIO_BLK_F_FLUSH);
+    let features = featureBit(VIRTIO_BLK_F_SEG_MAX) | featureBit(VIRTIO_BLK_F_BLK_SIZE) | featureBit(VIRTIO_BLK_F_FLUSH);
     // A read-only disk says so, and offers nothing that writes.
-    if (disk.readOnly) features |= bit(VIRTIO_BLK_F_RO);
-    else features |= bit(VIRTIO_BLK_F_DISCARD) | bit(VIRTIO_BLK_F_WRITE_ZEROES);
+    if (disk.readOnly) features |= featureBit(VIRTIO_BLK_F_RO);
+    else features |= featureBit(VIRTIO_BLK_F_DISCARD) | featureBit(VIRTIO_BLK_F_WRITE_ZEROES);
     this.features = features;
 
     const cfg = new DataView(this.config.buffer);
@@ -193,9 +193,9 @@ export class VirtioBlk implements VirtioDevice {
 
   activate(ctx: VirtioActivation): void {
     this.ctx = ctx;
-    this.writeback = (ctx.features & bit(VIRTIO_BLK_F_FLUSH)) !== 0n;
-    this.discardEnabled = (ctx.features & bit(VIRTIO_BLK_F_DISCARD)) !== 0n;
-    this.writeZeroesEnabled = (ctx.features & bit(VIRTIO_BLK_F_WRITE_ZEROES)) !== 0n;
+    this.writeback = (ctx.features & featureBit(VIRTIO_BLK_F_FLUSH)) !== 0n;
+    this.discardEnabled = (ctx.features & featureBit(VIRTIO_BLK_F_DISCARD)) !== 0n;
+    this.writeZeroesEnabled = (ctx.features & featureBit(VIRTIO_BLK_F_WRITE_ZEROES)) !== 0n;
   }
 
   queueNotify(queueIndex: number): void {
@@ -411,6 +411,3 @@ class ByteStream {
   }
 }
 
-function bit(n: bigint): bigint {
-  return 1n << n;
-}

@@ -37,8 +37,12 @@ export const VIRTIO_F_RING_INDIRECT_DESC = 28n;
 export const VIRTIO_F_RING_EVENT_IDX = 29n;
 export const VIRTIO_F_VERSION_1 = 32n;
 
+/** A feature bit number as its mask in a feature word. */
+export function featureBit(n: bigint): bigint {
+  return 1n << n;
+}
+
 // Device IDs (virtio 1.2, 5).
-export const VIRTIO_ID_NET = 1;
 export const VIRTIO_ID_BLOCK = 2;
 export const VIRTIO_ID_CONSOLE = 3;
 export const VIRTIO_ID_ENTROPY = 4;

@@ -5,7 +5,7 @@
 // live VirtQueue in the Wasm core, and DRIVER_OK hands the live queues to device.activate().
 // A QueueNotify write runs the device synchronously inside the MMIO exit.
 //
-// Everything the driver writes is hostile (DESIGN.md section 7): a bad queue configuration or
+// Everything the driver writes is hostile (docs/architecture.md, "The guest is hostile"): a bad queue configuration or
 // a queue found malformed sets DEVICE_NEEDS_RESET and retires that queue; nothing throws to
 // the run loop. Accesses with no register behind them return false so the bus policy applies.
 import type { BusDevice } from "../bus.js";
@@ -13,7 +13,7 @@ import type { CoreExports } from "../../core/wasm-core.js";
 import type { IrqLine } from "../irq-line.js";
 import type { GuestMemory } from "../../core/guest-memory.js";
 import {
-  STATUS_ACKNOWLEDGE, STATUS_DEVICE_NEEDS_RESET, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FAILED,
+  featureBit, STATUS_ACKNOWLEDGE, STATUS_DEVICE_NEEDS_RESET, STATUS_DRIVER, STATUS_DRIVER_OK, STATUS_FAILED,
   STATUS_FEATURES_OK, VIRTIO_F_RING_EVENT_IDX, VIRTIO_F_RING_INDIRECT_DESC, VIRTIO_F_VERSION_1,
   type VirtioActivation, type VirtioDevice,
 } from "./device.js";
@@ -119,8 +119,8 @@ export class VirtioMmioTransport implements BusDevice {
     this.irq = options.irq;
     this.name = options.name ?? `virtio-${device.name}@${options.baseGpa.toString(16)}`;
     this.log = options.log ?? ((message) => console.warn(message));
-    this.offeredFeatures = device.features | bit(VIRTIO_F_VERSION_1) | bit(VIRTIO_F_RING_EVENT_IDX) |
-      bit(VIRTIO_F_RING_INDIRECT_DESC);
+    this.offeredFeatures = device.features | featureBit(VIRTIO_F_VERSION_1) | featureBit(VIRTIO_F_RING_EVENT_IDX) |
+      featureBit(VIRTIO_F_RING_INDIRECT_DESC);
     for (const max of device.queueMaxSizes) {
       if (!Number.isInteger(max) || max < 1 || max > 32768 || (max & (max - 1)) !== 0) {
         throw new RangeError(`${this.name}: queue max size ${max} is not a power of two in 1..32768`);
@@ -284,7 +284,7 @@ export class VirtioMmioTransport implements BusDevice {
 
   private featuresAcceptable(): boolean {
     const f = this.driverFeatureBits;
-    return !this.driverFeaturesBeyond && (f & ~this.offeredFeatures) === 0n && (f & bit(VIRTIO_F_VERSION_1)) !== 0n;
+    return !this.driverFeaturesBeyond && (f & ~this.offeredFeatures) === 0n && (f & featureBit(VIRTIO_F_VERSION_1)) !== 0n;
   }
 
   private activate(): void {
@@ -374,8 +374,8 @@ export class VirtioMmioTransport implements BusDevice {
     try {
       q.live = new VirtQueue(core, guest, memory, q.slot, {
         size: q.size, descGpa: q.descGpa, availGpa: q.driverGpa, usedGpa: q.deviceGpa,
-        eventIdx: (this.driverFeatureBits & bit(VIRTIO_F_RING_EVENT_IDX)) !== 0n,
-        indirect: (this.driverFeatureBits & bit(VIRTIO_F_RING_INDIRECT_DESC)) !== 0n,
+        eventIdx: (this.driverFeatureBits & featureBit(VIRTIO_F_RING_EVENT_IDX)) !== 0n,
+        indirect: (this.driverFeatureBits & featureBit(VIRTIO_F_RING_INDIRECT_DESC)) !== 0n,
       });
     } catch (err) {
       if (!(err instanceof VirtQueueError)) throw err;
@@ -465,9 +465,6 @@ function configAccess(offset: number, data: Uint8Array): boolean {
   return (size === 1 || size === 2 || size === 4 || size === 8) && offset % Math.min(size, 4) === 0;
 }
 
-function bit(n: bigint): bigint {
-  return 1n << n;
-}
 
 function low(old: bigint, value: number): bigint {
   return (old & ~LOW32) | BigInt(value);

@@ -4,7 +4,12 @@
 // device, every segment is known to lie inside guest RAM, so the views below are safe to write.
 // A queue is created by the transport when the driver sets QueueReady (two-phase, as crosvm:
 // the registers form a config; activation makes it live).
-import { CHAIN_BASE, CHAIN_SEGMENTS, MAX_QUEUES } from "../../core/abi.js";
+import {
+  CHAIN_HEAD, CHAIN_READABLE, CHAIN_SEGMENT_BYTES, CHAIN_SEGMENTS, CHAIN_WRITABLE, MAX_QUEUES,
+  QERR_AVAIL_JUMP, QERR_BAD_CONFIG, QERR_BAD_DESC_ADDR, QERR_BAD_HEAD, QERR_BAD_INDIRECT, QERR_BAD_NEXT,
+  QERR_BAD_USED, QERR_CHAIN_TOO_LONG, QERR_NONE, QERR_NOT_READY, QERR_WRITE_BEFORE_READ, SEG_GPA, SEG_LEN,
+  SEG_WRITABLE,
+} from "../../core/abi.js";
 import type { CoreExports } from "../../core/wasm-core.js";
 import type { GuestMemory } from "../../core/guest-memory.js";
 
@@ -23,20 +28,20 @@ export interface DescriptorChain {
   readonly writableBytes: number;
 }
 
-/** Why the Wasm queue gave up on a queue (its QERR_* codes). */
-export const QUEUE_ERRORS: readonly string[] = [
-  "none",
-  "bad queue configuration (size not a power of two in 1..32768, misaligned or outside RAM)",
-  "avail index moved by more than the queue size",
-  "avail ring names a descriptor head outside the table",
-  "descriptor buffer outside guest RAM",
-  "descriptor next index outside the table",
-  "descriptor chain longer than the queue (a loop?)",
-  "malformed indirect descriptor table",
-  "device-readable descriptor after a device-writable one",
-  "used element names a head outside the table",
-  "queue used before it was made ready",
-];
+/** Why the Wasm queue gave up on a queue, by its QERR_* code. */
+export const QUEUE_ERRORS: Readonly<Record<number, string>> = {
+  [QERR_NONE]: "none",
+  [QERR_BAD_CONFIG]: "bad queue configuration (size not a power of two in 1..32768, misaligned or outside RAM)",
+  [QERR_AVAIL_JUMP]: "avail index moved by more than the queue size",
+  [QERR_BAD_HEAD]: "avail ring names a descriptor head outside the table",
+  [QERR_BAD_DESC_ADDR]: "descriptor buffer outside guest RAM",
+  [QERR_BAD_NEXT]: "descriptor next index outside the table",
+  [QERR_CHAIN_TOO_LONG]: "descriptor chain longer than the queue (a loop?)",
+  [QERR_BAD_INDIRECT]: "malformed indirect descriptor table",
+  [QERR_WRITE_BEFORE_READ]: "device-readable descriptor after a device-writable one",
+  [QERR_BAD_USED]: "used element names a head outside the table",
+  [QERR_NOT_READY]: "queue used before it was made ready",
+};
 
 export interface QueueConfig {
   size: number;
@@ -107,16 +112,16 @@ export class VirtQueue {
     const dv = this.chain;
     const segments: ChainSegment[] = new Array(count);
     for (let i = 0; i < count; i++) {
-      const at = CHAIN_SEGMENTS + i * 16;
-      const gpa = dv.getBigUint64(at, true);
-      const len = dv.getUint32(at + 8, true);
-      segments[i] = { gpa, view: this.guest.view(gpa, len), writable: dv.getUint32(at + 12, true) !== 0 };
+      const at = CHAIN_SEGMENTS + i * CHAIN_SEGMENT_BYTES;
+      const gpa = dv.getBigUint64(at + SEG_GPA, true);
+      const len = dv.getUint32(at + SEG_LEN, true);
+      segments[i] = { gpa, view: this.guest.view(gpa, len), writable: dv.getUint32(at + SEG_WRITABLE, true) !== 0 };
     }
     return {
-      head: dv.getUint32(CHAIN_BASE, true),
+      head: dv.getUint32(CHAIN_HEAD, true),
       segments,
-      readableBytes: Number(dv.getBigUint64(CHAIN_BASE + 8, true)),
-      writableBytes: Number(dv.getBigUint64(CHAIN_BASE + 16, true)),
+      readableBytes: Number(dv.getBigUint64(CHAIN_READABLE, true)),
+      writableBytes: Number(dv.getBigUint64(CHAIN_WRITABLE, true)),
     };
   }
 
