@@ -28,8 +28,10 @@
 
 #define UART_RBR 0                  /* receive buffer register (read) */
 #define UART_IER 1                  /* interrupt enable register */
+#define UART_MCR 4                  /* modem control register */
 #define UART_LSR 5                  /* line status register */
 #define UART_IER_ERBFI 0x01         /* interrupt when received data is available */
+#define UART_MCR_DTR_RTS 0x03       /* "ready to receive": the host sends only while both are up */
 #define UART_LSR_DR 0x01            /* data ready: RBR holds a byte */
 
 #define UART0_IRQ 10                /* docs/architecture.md memory map (QEMU virt) */
@@ -59,6 +61,7 @@ static void input_init(void)
     *plic_reg(PLIC_ENABLE_CTX0) = 1u << UART0_IRQ;
     *plic_reg(PLIC_THRESHOLD_CTX0) = 0;
     *uart_reg(UART_IER) = UART_IER_ERBFI;
+    *uart_reg(UART_MCR) = UART_MCR_DTR_RTS;
     __asm__ volatile("csrs mie, %0" : : "r"(MIE_MEIE));
 }
 

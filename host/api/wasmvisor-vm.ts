@@ -1,5 +1,5 @@
 // wasmvisor-vm.ts — WasmvisorVm: the handle an embedder holds on a built machine (events, run, pause, input, profile).
-import type { ConsoleBackend } from "../backends/console.js";
+import type { ConsoleBackend, InputHold } from "../backends/console.js";
 import type { ExitProfiler } from "../profile/profiler.js";
 import { profileJson, type ProfileJson } from "../profile/report.js";
 import type { Machine } from "../vmm/builder.js";
@@ -9,18 +9,33 @@ export type VmEvent = "console" | "shutdown";
 
 type Listener<E extends VmEvent> = E extends "console" ? (bytes: Uint8Array) => void : (result: VmResult) => void;
 
-/** The console as the devices see it: output fans out to listeners, input comes from sendInput(). */
+/**
+ * The console as the devices see it: output fans out to listeners; input from sendInput() goes
+ * to every console device (UART, SBI console, HTIF, virtio console), each of which holds it until
+ * the guest reads it there. Only the console the guest uses drains its copy.
+ */
 export class ConsoleHub implements ConsoleBackend {
   readonly outputListeners: Array<(bytes: Uint8Array) => void> = [];
   private readonly receivers: Array<(bytes: Uint8Array) => void> = [];
+  private readonly holds: InputHold[] = [];
   write(bytes: Uint8Array): void {
     for (const l of this.outputListeners) l(bytes);
   }
-  onInput(cb: (bytes: Uint8Array) => void): void {
+  onInput(cb: (bytes: Uint8Array) => void, hold?: InputHold): void {
     this.receivers.push(cb);
+    if (hold !== undefined) this.holds.push(hold);
   }
   send(bytes: Uint8Array): void {
     for (const r of this.receivers) r(bytes);
+  }
+  /**
+   * Input sent but not yet read by the guest, on the console that holds the least: the one the
+   * guest is reading (the others keep copies it may never ask for).
+   */
+  get inputBacklogBytes(): number {
+    let least = Infinity;
+    for (const h of this.holds) least = Math.min(least, h.pendingInputBytes);
+    return least === Infinity ? 0 : least;
   }
 }
 
@@ -75,9 +90,17 @@ export class WasmvisorVm {
     this.machine.vm.requestStop({ kind: "stopped" });
   }
 
-  /** Type into the guest's console. */
+  /**
+   * Type into the guest's console. The input waits, on every console, until the guest reads it
+   * there (see inputBacklogBytes for holding back a large paste).
+   */
   sendInput(data: string | Uint8Array): void {
     this.console.send(typeof data === "string" ? new TextEncoder().encode(data) : data);
+  }
+
+  /** Input sent and not yet read by the guest (on the console it reads). A sender may wait while this is large. */
+  get inputBacklogBytes(): number {
+    return this.console.inputBacklogBytes;
   }
 
   /** The exit profile so far (undefined when profiling is off). */

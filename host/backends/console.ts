@@ -2,13 +2,23 @@
 //
 // The Node terminal backend is in node/stdio-console.ts; in a browser, CallbackConsole wires a
 // terminal widget (e.g. xterm.js) to the guest.
+import { ByteQueue } from "./byte-queue.js";
+
+/**
+ * A receiver of console input that holds what the guest has not taken yet (a UART's backlog
+ * and FIFO, the SBI console's queue, a virtio console's pending input): the host side uses it
+ * to hold back further input, as a terminal's flow control does, instead of dropping any.
+ */
+export interface InputHold {
+  readonly pendingInputBytes: number;
+}
 
 /** A byte stream to and from the guest's serial console. */
 export interface ConsoleBackend {
   /** Bytes the guest transmitted. */
   write(bytes: Uint8Array): void;
-  /** Register a receiver for bytes typed at the host side. */
-  onInput(cb: (bytes: Uint8Array) => void): void;
+  /** Register a receiver for bytes typed at the host side; `hold` reports what it still holds for the guest. */
+  onInput(cb: (bytes: Uint8Array) => void, hold?: InputHold): void;
 }
 
 /**
@@ -110,19 +120,32 @@ export class BufferConsole implements ConsoleBackend {
   }
 }
 
+/** Input held for a polled console by default: a megabyte of pasted or piped text. */
+export const DEFAULT_INPUT_HOLD_BYTES = 1 << 20;
+
 /**
- * Input kept for a polled reader (the SBI console's getchar): bytes queue up until read, up to
- * `limitBytes` (older bytes are kept, newer dropped, as a full UART FIFO would).
+ * Input kept for a polled reader (the SBI console's getchar, HTIF console reads): bytes wait
+ * until read, up to `limitBytes` (older bytes are kept, newer dropped, as a full FIFO would;
+ * the host holds input back long before that, see InputHold).
  */
-export class InputQueue {
-  private readonly bytes: number[] = [];
-  constructor(backend: ConsoleBackend, private readonly limitBytes = 64 * 1024) {
+export class InputQueue implements InputHold {
+  private readonly bytes: ByteQueue;
+  /** Bytes dropped because the queue was full. */
+  dropped = 0;
+  constructor(backend: ConsoleBackend, limitBytes = DEFAULT_INPUT_HOLD_BYTES) {
+    this.bytes = new ByteQueue(limitBytes);
     backend.onInput((data) => {
-      for (const b of data) if (this.bytes.length < this.limitBytes) this.bytes.push(b);
-    });
+      for (const b of data) {
+        if (this.bytes.free > 0) this.bytes.push(b);
+        else this.dropped++;
+      }
+    }, this);
+  }
+  get pendingInputBytes(): number {
+    return this.bytes.count;
   }
   /** The next byte, or -1 when none is waiting. */
   readByte(): number {
-    return this.bytes.shift() ?? -1;
+    return this.bytes.count > 0 ? this.bytes.shift() : -1;
   }
 }

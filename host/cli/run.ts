@@ -13,6 +13,11 @@ import { ConsoleWriter } from "./console-writer.js";
 export const EXIT_PASS = 0;
 export const EXIT_GUEST_FAILED = 1;
 
+/** Stop reading stdin while the guest has this much input it has not read, and read again below the low mark. */
+const INPUT_HIGH_WATER = 256 * 1024;
+const INPUT_LOW_WATER = 64 * 1024;
+const INPUT_FLOW_CHECK_MS = 20;
+
 /** Where output goes; tests capture it, the default is the process's streams. */
 export interface CliIo {
   /** Guest console bytes, and --help / --version text. */
@@ -125,7 +130,23 @@ async function runGuest(cmd: RunCommand, io: CliIo, elf: string | URL | undefine
   });
   vm.on("console", (bytes) => out.write(bytes));
   const stdio = io.interactive === true ? new StdioConsole({ onEscapeExit: () => vm.stop() }) : undefined;
-  stdio?.onInput((bytes) => vm.sendInput(bytes));
+  // Piped input may come far faster than the guest reads it: hold stdin back rather than drop any.
+  // Its end does not end the run; the guest still reads what it holds.
+  let held = false;
+  const flow = setInterval(() => {
+    if (held && vm.inputBacklogBytes < INPUT_LOW_WATER) {
+      held = false;
+      stdio?.releaseInput();
+    }
+  }, INPUT_FLOW_CHECK_MS);
+  flow.unref();
+  stdio?.onInput((bytes) => {
+    vm.sendInput(bytes);
+    if (!held && vm.inputBacklogBytes > INPUT_HIGH_WATER) {
+      held = true;
+      stdio.holdInput();
+    }
+  });
   try {
     const result = await vm.run();
     out.flush();
@@ -134,6 +155,7 @@ async function runGuest(cmd: RunCommand, io: CliIo, elf: string | URL | undefine
     if (profiler !== undefined) await writeProfile(cmd, io, profiler.snapshot(), demo);
     return { label, status, output: captured, ...(profiler !== undefined ? { profile: profiler.snapshot() } : {}) };
   } finally {
+    clearInterval(flow);
     out.flush();
     stdio?.close();
   }

@@ -3,8 +3,17 @@
 // Transmission is instantaneous: a THR write goes straight to the console backend, so THR and
 // the transmitter are always empty (LSR.THRE and LSR.TEMT always set). Received bytes wait in
 // the 16-byte RX FIFO (1 byte when FIFOs are off); behind it a host-side backlog holds input the
-// FIFO cannot take yet, like QEMU's chardev flow control, so pasted text is not lost. A byte is
-// dropped, with LSR.OE, only when the backlog is full too.
+// FIFO cannot take yet, like a terminal with flow control, so pasted or piped text is not lost.
+//
+// Host input enters the FIFO only while the guest raises DTR and RTS (MCR), as RS-232 hardware
+// flow control has it: the host side is a terminal that sends only when the guest says it is
+// ready. Until then input waits in the backlog. This matters: Linux's 8250 driver probes IER,
+// clears the FIFO and reads RBR while it sets the port up (autoconfig, serial8250_do_startup),
+// and raises DTR and RTS only when the tty is opened (tty_port_block_til_ready), so input that
+// arrived during boot would otherwise be thrown away by the driver itself. A polled bare-metal
+// guest raises them too (MCR = 0x03) before it reads. A byte is dropped, with LSR.OE, only when
+// the backlog is full as well.
+import { ByteQueue } from "../backends/byte-queue.js";
 import type { ConsoleBackend } from "../backends/console.js";
 import type { BusDevice } from "./bus.js";
 import type { IrqLine } from "./irq-line.js";
@@ -26,40 +35,14 @@ export const UART_COMPATIBLE = "ns16550a";
 export const UART_CLOCK_HZ = 3_686_400;
 export const UART_WINDOW_BYTES = 0x100;
 export const RX_FIFO_BYTES = 16;
-export const DEFAULT_RX_BACKLOG_BYTES = 64 * 1024;
+/** Host input held for the guest (a megabyte of pasted or piped text). */
+export const DEFAULT_RX_BACKLOG_BYTES = 1 << 20;
 
 /** Modem lines outside loopback: a null-modem peer that is always ready (as QEMU reports). */
 const MSR_IDLE = MSR_DCD | MSR_DSR | MSR_CTS;
 /** RX trigger levels selected by FCR bits 7:6. */
 const TRIGGER_LEVELS = [1, 4, 8, 14] as const;
 const REGISTER_NAMES = ["THR/RBR", "IER", "IIR/FCR", "LCR", "MCR", "LSR", "MSR", "SCR"] as const;
-
-/** A fixed-capacity byte ring. */
-class ByteQueue {
-  count = 0;
-  private head = 0;
-  private readonly bytes: Uint8Array;
-  constructor(capacity: number) {
-    this.bytes = new Uint8Array(capacity);
-  }
-  get capacity(): number {
-    return this.bytes.length;
-  }
-  push(byte: number): void {
-    this.bytes[(this.head + this.count) % this.bytes.length] = byte;
-    this.count++;
-  }
-  shift(): number {
-    const byte = this.bytes[this.head]!;
-    this.head = (this.head + 1) % this.bytes.length;
-    this.count--;
-    return byte;
-  }
-  clear(): void {
-    this.head = 0;
-    this.count = 0;
-  }
-}
 
 export interface Uart16550Options {
   irq: IrqLine;
@@ -98,7 +81,7 @@ export class Uart16550 implements BusDevice {
     this.irq = options.irq;
     this.console = options.console;
     this.backlog = new ByteQueue(options.rxBacklogBytes ?? DEFAULT_RX_BACKLOG_BYTES);
-    this.console.onInput((bytes) => this.receive(bytes));
+    this.console.onInput((bytes) => this.receive(bytes), this);
     this.updateIrq();
   }
 
@@ -115,11 +98,17 @@ export class Uart16550 implements BusDevice {
     this.updateIrq();
   }
 
-  /** Bytes arriving on the serial line (from the console backend, or THR in loopback). */
+  /** Host input the guest has not read yet (waiting in the backlog or the FIFO). */
+  get pendingInputBytes(): number {
+    return this.backlog.count + this.rxFifo.count;
+  }
+
+  /** Bytes arriving from the host side (the console backend). They wait until the receiver is open. */
   receive(bytes: Uint8Array): void {
+    const open = this.receiverOpen;
     for (const byte of bytes) {
-      // The backlog is only non-empty while the FIFO is full, so this keeps bytes in order.
-      if (this.backlog.count === 0 && this.rxFifo.count < this.fifoDepth) this.rxFifo.push(byte);
+      // The backlog is only non-empty while the FIFO is full or closed, so this keeps bytes in order.
+      if (open && this.backlog.count === 0 && this.rxFifo.count < this.fifoDepth) this.rxFifo.push(byte);
       else if (this.backlog.count < this.backlog.capacity) this.backlog.push(byte);
       else {
         this.lsrErrors |= LSR_OE;
@@ -193,6 +182,8 @@ export class Uart16550 implements BusDevice {
       case UART_MCR:
         this.mcr = value & 0x1f;
         this.setModemLines(this.mcr & MCR_LOOP ? loopbackLines(this.mcr) : MSR_IDLE);
+        this.refillFifo(); // raising DTR and RTS opens the receiver
+        this.updateIrq();
         return;
       case UART_LSR:
       case UART_MSR:
@@ -235,7 +226,7 @@ export class Uart16550 implements BusDevice {
 
   private transmit(byte: number): void {
     this.thrPending = false; // writing THR acknowledges THR-empty ...
-    if (this.mcr & MCR_LOOP) this.receive(Uint8Array.of(byte));
+    if (this.mcr & MCR_LOOP) this.loopBack(byte);
     else {
       this.console.write(Uint8Array.of(byte));
       this.txBytes++;
@@ -244,6 +235,17 @@ export class Uart16550 implements BusDevice {
     // event, which is what lets the guest driver's interrupt-driven TX loop continue.
     this.thrPending = true;
     this.updateIrq();
+  }
+
+  /** A byte transmitted in loopback mode arrives at the receiver at once, open or not (it is the guest's own). */
+  private loopBack(byte: number): void {
+    if (this.rxFifo.count < this.fifoDepth) {
+      this.rxFifo.push(byte);
+      this.rxBytes++;
+    } else {
+      this.lsrErrors |= LSR_OE;
+      this.overruns++;
+    }
   }
 
   private writeIer(value: number): void {
@@ -281,8 +283,17 @@ export class Uart16550 implements BusDevice {
     return this.fifoEnabled ? RX_FIFO_BYTES : 1;
   }
 
-  /** Move waiting host input into the FIFO as space frees up. */
+  /**
+   * Whether the guest is ready to receive: DTR and RTS raised. In loopback the line is the
+   * guest's own, so no host input enters then.
+   */
+  private get receiverOpen(): boolean {
+    return (this.mcr & (MCR_LOOP | MCR_DTR | MCR_RTS)) === (MCR_DTR | MCR_RTS);
+  }
+
+  /** Move waiting host input into the FIFO as space frees up, while the receiver is open. */
   private refillFifo(): void {
+    if (!this.receiverOpen) return;
     while (this.backlog.count > 0 && this.rxFifo.count < this.fifoDepth) this.rxFifo.push(this.backlog.shift());
   }
 

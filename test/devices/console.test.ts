@@ -1,6 +1,7 @@
-// console.test.ts — the in-memory console backends: output collection, input delivery and type-ahead queueing.
+// console.test.ts — the in-memory console backends: output collection, input delivery and type-ahead queueing; input held for polled consoles.
 import { describe, expect, it } from "vitest";
-import { BufferConsole, CallbackConsole } from "../../host/backends/console.js";
+import { ConsoleHub } from "../../host/api/wasmvisor-vm.js";
+import { BufferConsole, CallbackConsole, InputQueue } from "../../host/backends/console.js";
 
 describe("BufferConsole", () => {
   it("collects output across writes and copies the writer's buffer", () => {
@@ -39,3 +40,37 @@ describe("CallbackConsole", () => {
     expect(got).toEqual([7, 8]);
   });
 });
+
+describe("InputQueue (the SBI console's getchar, HTIF reads)", () => {
+  it("holds input until read, byte by byte in order, and reports what it holds", () => {
+    const c = new BufferConsole();
+    const q = new InputQueue(c);
+    c.push("hey");
+    expect(q.pendingInputBytes).toBe(3);
+    expect([q.readByte(), q.readByte(), q.readByte(), q.readByte()]).toEqual([0x68, 0x65, 0x79, -1]);
+    expect(q.pendingInputBytes).toBe(0);
+  });
+
+  it("keeps the oldest bytes and counts what it drops when full", () => {
+    const c = new BufferConsole();
+    const q = new InputQueue(c, 4);
+    c.push("abcdef");
+    expect([q.pendingInputBytes, q.dropped]).toEqual([4, 2]);
+    expect(String.fromCharCode(q.readByte(), q.readByte(), q.readByte(), q.readByte())).toBe("abcd");
+  });
+});
+
+describe("ConsoleHub (the API's console)", () => {
+  it("gives every console its copy and reports the backlog of the console that holds least: the one the guest reads", () => {
+    const hub = new ConsoleHub();
+    const read = new InputQueue(hub);
+    const unused = new InputQueue(hub);
+    expect(hub.inputBacklogBytes).toBe(0);
+    hub.send(new TextEncoder().encode("ls\n"));
+    expect([read.pendingInputBytes, unused.pendingInputBytes, hub.inputBacklogBytes]).toEqual([3, 3, 3]);
+    read.readByte();
+    read.readByte();
+    expect(hub.inputBacklogBytes).toBe(1);
+  });
+});
+

@@ -74,6 +74,8 @@ describe("Uart16550", () => {
   const wr = (offset: number, value: number): void => {
     expect(uart.write(offset, Uint8Array.of(value))).toBe(true);
   };
+  /** The guest raises DTR and RTS, as a driver opening the port does: host input may flow. */
+  const listen = (): void => wr(UART_MCR, MCR_DTR | MCR_RTS);
 
   beforeEach(() => make());
 
@@ -109,6 +111,7 @@ describe("Uart16550", () => {
     });
 
     it("aliases offsets 0 and 1 to the divisor latch while DLAB is set", () => {
+      listen();
       wr(UART_IER, IER_RDI);
       wr(UART_LCR, LCR_DLAB | 0x03);
       wr(UART_RBR_THR, 0x0c);
@@ -147,6 +150,7 @@ describe("Uart16550", () => {
 
   describe("receive path", () => {
     it("delivers console input through RBR with LSR.DR", () => {
+      listen();
       console_.push("ab");
       expect(rd(UART_LSR) & LSR_DR).toBe(LSR_DR);
       expect(rd(UART_RBR_THR)).toBe(0x61);
@@ -160,12 +164,14 @@ describe("Uart16550", () => {
       const early = new BufferConsole();
       early.push("x");
       const u = new Uart16550({ irq: new FakeIrq(), console: early });
+      u.write(UART_MCR, Uint8Array.of(MCR_DTR | MCR_RTS));
       const data = new Uint8Array(1);
       u.read(UART_RBR_THR, data);
       expect(data[0]).toBe(0x78);
     });
 
     it("holds input beyond the FIFO in the backlog, in order, without overrun", () => {
+      listen();
       wr(UART_IIR_FCR, FCR_ENABLE_FIFO);
       const text = "the quick brown fox jumps over the lazy dog";
       console_.push(text);
@@ -176,6 +182,7 @@ describe("Uart16550", () => {
     });
 
     it("FCR clear-RX empties the FIFO and the RX interrupt", () => {
+      listen();
       wr(UART_IIR_FCR, FCR_ENABLE_FIFO);
       wr(UART_IER, IER_RDI);
       console_.push("abc");
@@ -185,6 +192,41 @@ describe("Uart16550", () => {
       expect(irq.level).toBe(false);
       console_.push("d");
       expect(rd(UART_RBR_THR)).toBe(0x64);
+    });
+
+    it("holds host input until the guest raises DTR and RTS, as Linux does when it opens the port", () => {
+      wr(UART_IIR_FCR, FCR_ENABLE_FIFO);
+      console_.push("typed during boot");
+      expect(rd(UART_LSR) & LSR_DR).toBe(0);
+      // Linux's 8250 probe and startup: an IER probe with RDI set, FIFO clears, RBR reads.
+      wr(UART_IER, 0x0f);
+      wr(UART_IER, 0);
+      wr(UART_IIR_FCR, FCR_ENABLE_FIFO | FCR_CLEAR_RCVR);
+      rd(UART_RBR_THR);
+      wr(UART_IER, IER_RDI);
+      expect(rd(UART_LSR) & LSR_DR).toBe(0);
+      expect(uart.pendingInputBytes).toBe(17);
+      wr(UART_MCR, MCR_DTR); // DTR alone is not enough
+      expect(rd(UART_LSR) & LSR_DR).toBe(0);
+      listen();
+      expect(irq.level).toBe(true);
+      let got = "";
+      while (rd(UART_LSR) & LSR_DR) got += String.fromCharCode(rd(UART_RBR_THR));
+      expect(got).toBe("typed during boot");
+      expect([uart.pendingInputBytes, uart.overruns]).toEqual([0, 0]);
+    });
+
+    it("stops taking host input when DTR or RTS drops, or in loopback, and resumes when raised", () => {
+      listen();
+      console_.push("a");
+      wr(UART_MCR, MCR_RTS);
+      console_.push("b");
+      expect(rd(UART_RBR_THR)).toBe(0x61);
+      expect(rd(UART_LSR) & LSR_DR).toBe(0);
+      wr(UART_MCR, MCR_LOOP | MCR_DTR | MCR_RTS);
+      expect(rd(UART_LSR) & LSR_DR).toBe(0);
+      listen();
+      expect(rd(UART_RBR_THR)).toBe(0x62);
     });
 
     it("toggling FIFO mode clears the RX FIFO; FIFO bits show in IIR", () => {
@@ -202,6 +244,7 @@ describe("Uart16550", () => {
 
   describe("interrupts", () => {
     it("RX data available: raised by input when enabled, cleared by draining RBR", () => {
+      listen();
       console_.push("a");
       expect(irq.level).toBe(false); // not enabled yet
       wr(UART_IER, IER_RDI);
@@ -213,6 +256,7 @@ describe("Uart16550", () => {
     });
 
     it("RX with FIFOs: data below the trigger level reports a character timeout, at it RX data", () => {
+      listen();
       wr(UART_IIR_FCR, FCR_ENABLE_FIFO | 0x40); // trigger level 4
       wr(UART_IER, IER_RDI);
       console_.push("abc");
@@ -236,7 +280,8 @@ describe("Uart16550", () => {
     });
 
     it("line status: overrun raises OE and the interrupt, reading LSR clears both", () => {
-      make(0); // no backlog: the 17th byte overruns the FIFO
+      make(0);       listen();
+// no backlog: the 17th byte overruns the FIFO
       wr(UART_IIR_FCR, FCR_ENABLE_FIFO);
       wr(UART_IER, IER_RLSI);
       console_.push(new Uint8Array(RX_FIFO_BYTES).fill(0x61));
@@ -252,6 +297,7 @@ describe("Uart16550", () => {
 
     it("overruns after one byte with FIFOs off", () => {
       make(0);
+      listen();
       console_.push("ab");
       expect(uart.overruns).toBe(1);
       expect(rd(UART_RBR_THR)).toBe(0x61);
@@ -260,8 +306,9 @@ describe("Uart16550", () => {
     it("IIR reports the highest-priority source: line status > RX > THR empty > modem status", () => {
       make(0);
       wr(UART_IER, IER_RDI | IER_THRI | IER_RLSI | IER_MSI);
-      wr(UART_MCR, MCR_LOOP | MCR_RTS); // a CTS change: modem status pending
+      listen();
       console_.push("ab"); // second byte overruns the 1-byte holding register
+      wr(UART_MCR, MCR_LOOP | MCR_RTS); // a CTS change: modem status pending
       expect(rd(UART_IIR_FCR)).toBe(IIR_RLSI);
       rd(UART_LSR);
       expect(rd(UART_IIR_FCR)).toBe(IIR_RDI);
@@ -275,6 +322,7 @@ describe("Uart16550", () => {
     });
 
     it("reading IIR does not acknowledge THR empty while a higher source hides it", () => {
+      listen();
       wr(UART_IER, IER_RDI | IER_THRI);
       console_.push("a");
       expect(rd(UART_IIR_FCR)).toBe(IIR_RDI);
@@ -283,6 +331,7 @@ describe("Uart16550", () => {
     });
 
     it("drops the line only when every enabled condition is gone", () => {
+      listen();
       wr(UART_IER, IER_RDI | IER_THRI);
       console_.push("a");
       rd(UART_RBR_THR);

@@ -3,8 +3,8 @@
 // The spawned CLI runs from dist/ (tsc -p tsconfig.build.json); beforeAll rebuilds it when any
 // host source is newer, so running this file alone never tests stale code. The tests under
 // "with the Wasm core" need build/wasmvisor.wasm (npm run build:wasm) and fail, saying so, without it.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,50 +12,9 @@ import { CoreModuleError, loadCoreModule } from "../../host/backends/node/core-f
 import { GLOBAL_OPTIONS, globalHelp, parseArgs, RUN_OPTIONS, UsageError } from "../../host/cli/args.js";
 import { buildElf, EM_RISCV } from "../support/elf-builder.js";
 import { consoleGuest, failGuest, noTohostGuest, passGuest, spinGuest, syscallGuest } from "../support/htif-guests.js";
+import { ensureHostBuilt, runCli, type CliRun } from "../support/cli.js";
 
-const ROOT = join(import.meta.dirname, "../..");
-const BIN = join(ROOT, "bin/wasmvisor.js");
-const DIST_MAIN = join(ROOT, "dist/cli/main.js");
-
-function newestSourceMtime(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
-    if (name.endsWith(".ts")) newest = Math.max(newest, statSync(join(dir, name)).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureHostBuilt(): void {
-  let built = 0;
-  try {
-    built = statSync(DIST_MAIN).mtimeMs;
-  } catch {
-    // not built yet
-  }
-  const newest = newestSourceMtime(join(ROOT, "host"));
-  if (built >= newest) return;
-  try {
-    execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
-      cwd: ROOT,
-      stdio: "pipe",
-    });
-  } catch (err) {
-    // tsc still emits when some other host file has a type error (that is `npm run typecheck`'s
-    // job to report); only a build that produced no fresh CLI is a reason to stop here.
-    if ((statSync(DIST_MAIN, { throwIfNoEntry: false })?.mtimeMs ?? 0) < newest) throw err;
-  }
-}
-
-interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function wasmvisor(...args: string[]): CliRun {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const wasmvisor = (...args: string[]): CliRun => runCli(args);
 
 /** Bad input: status 2, nothing on stdout, exactly one line `wasmvisor: <problem>` on stderr. */
 function expectBadInput(run: CliRun, problem: string | RegExp): void {

@@ -53,6 +53,16 @@ export class StdioConsole implements ConsoleBackend {
     this.stdin.resume();
   }
 
+  /** Stop taking input for now (flow control: the guest has a lot it has not read yet). */
+  holdInput(): void {
+    if (this.reading) this.stdin.pause();
+  }
+
+  /** Take input again after holdInput(). */
+  releaseInput(): void {
+    if (this.reading) this.stdin.resume();
+  }
+
   /** Stop reading stdin and restore the terminal. Safe to call twice. */
   close(): void {
     if (!this.reading) return;

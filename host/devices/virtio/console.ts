@@ -1,26 +1,44 @@
-// console.ts — VirtioConsole, the virtio console (virtio 1.2, 5.3), port 0 only: transmitq to the ConsoleBackend, host input into the receiveq.
+// console.ts — VirtioConsole, the virtio console (virtio 1.2, 5.3), one port: transmitq to the ConsoleBackend, host input into the receiveq.
 //
-// Two queues, no MULTIPORT: receiveq0 (0) and transmitq0 (1). Output is served inside the
-// QueueNotify exit, every chain of a drain copied out and handed to the backend in one write
-// (copied, because a backend such as stdout may hold on to the bytes after write() returns).
+// Queues: receiveq0 (0), transmitq0 (1) and, under MULTIPORT, the control receiveq (2) and
+// control transmitq (3). Output is served inside the QueueNotify exit, every chain of a drain
+// copied out and handed to the backend in one write (copied, because a backend such as stdout
+// may hold on to the bytes after write() returns).
 //
 // Input arrives whenever the host has some, usually outside any exit (the backend's onInput
-// callback runs from the host event loop between VCPU slices). It is buffered until the driver
-// has posted receive buffers, then copied in; ctx.notify raises the IRQ line, which wakes an
-// idle VM. A receive buffer is popped only when there is input for it: the Wasm queue cannot
-// give a chain back, and Linux keeps its whole receiveq posted all the time.
+// callback runs from the host event loop between VCPU slices). It is held until the port is
+// connected and the driver has posted receive buffers, then copied in; ctx.notify raises the IRQ
+// line, which wakes an idle VM. A receive buffer is popped only when there is input for it: the
+// Wasm queue cannot give a chain back, and Linux keeps its whole receiveq posted all the time.
+//
+// "Connected" is why MULTIPORT is offered although there is one port: Linux posts its receive
+// buffers before it marks the port connected and discards whatever lands in between, so input
+// that was waiting at boot would be lost. Under MULTIPORT the driver says PORT_OPEN when the port
+// is ready (console-control.ts), and only then does input flow. A driver without MULTIPORT gets
+// the single-port device, connected from DRIVER_OK on.
 import type { ConsoleBackend } from "../../backends/console.js";
+import {
+  decodeControl, encodeControl, VIRTIO_CONSOLE_CONSOLE_PORT, VIRTIO_CONSOLE_DEVICE_ADD, VIRTIO_CONSOLE_DEVICE_READY,
+  VIRTIO_CONSOLE_PORT_OPEN, VIRTIO_CONSOLE_PORT_READY, VIRTIO_CONSOLE_RESIZE, type ControlMessage,
+} from "./console-control.js";
 import { VIRTIO_ID_CONSOLE, type VirtioActivation, type VirtioDevice } from "./device.js";
 
-/** Feature bits (virtio 1.2, 5.3.3). MULTIPORT (1) and EMERG_WRITE (2) are not offered. */
+/** Feature bits (virtio 1.2, 5.3.3). EMERG_WRITE (2) is not offered. */
 export const VIRTIO_CONSOLE_F_SIZE = 0n;
+export const VIRTIO_CONSOLE_F_MULTIPORT = 1n;
 
 export const VIRTIO_CONSOLE_RECEIVEQ = 0;
 export const VIRTIO_CONSOLE_TRANSMITQ = 1;
+export const VIRTIO_CONSOLE_CONTROL_RECEIVEQ = 2;
+export const VIRTIO_CONSOLE_CONTROL_TRANSMITQ = 3;
+/** Control messages are a few bytes; a driver's control queue of 32 buffers is plenty. */
+export const VIRTIO_CONSOLE_CONTROL_QUEUE_SIZE = 32;
+/** Bytes of a driver's control message read at most (the 8-byte header is all we use). */
+const CONTROL_READ_LIMIT = 64;
 /** Linux fills the whole receiveq with page-sized buffers: 64 of them is 256 KiB of guest RAM. */
 export const VIRTIO_CONSOLE_QUEUE_SIZE = 64;
 /** Host input held while the guest posts no buffers; beyond it, new input is dropped (a full FIFO). */
-export const VIRTIO_CONSOLE_INPUT_LIMIT = 64 * 1024;
+export const VIRTIO_CONSOLE_INPUT_LIMIT = 1 << 20;
 
 // struct virtio_console_config field offsets (5.3.4).
 const CFG_COLS = 0;
@@ -48,6 +66,9 @@ export interface VirtioConsoleStats {
   bytesOut: number;
   /** Input bytes dropped because the buffer was full. */
   inputDropped: number;
+  /** Control messages received from the driver, and ones ignored (malformed, unknown port or event). */
+  controlIn: number;
+  controlIgnored: number;
   /** Receive and transmit chains returned to the driver. */
   rxChains: number;
   txChains: number;
@@ -56,9 +77,13 @@ export interface VirtioConsoleStats {
 export class VirtioConsole implements VirtioDevice {
   readonly name = "console";
   readonly deviceType = VIRTIO_ID_CONSOLE;
-  readonly queueMaxSizes = [VIRTIO_CONSOLE_QUEUE_SIZE, VIRTIO_CONSOLE_QUEUE_SIZE];
+  readonly queueMaxSizes = [
+    VIRTIO_CONSOLE_QUEUE_SIZE, VIRTIO_CONSOLE_QUEUE_SIZE, VIRTIO_CONSOLE_CONTROL_QUEUE_SIZE, VIRTIO_CONSOLE_CONTROL_QUEUE_SIZE,
+  ];
   readonly features: bigint;
-  readonly stats: VirtioConsoleStats = { bytesIn: 0, bytesOut: 0, inputDropped: 0, rxChains: 0, txChains: 0 };
+  readonly stats: VirtioConsoleStats = {
+    bytesIn: 0, bytesOut: 0, inputDropped: 0, rxChains: 0, txChains: 0, controlIn: 0, controlIgnored: 0,
+  };
 
   private readonly size: (() => ConsoleSize) | undefined;
   private readonly inputLimit: number;
@@ -68,6 +93,11 @@ export class VirtioConsole implements VirtioDevice {
   private pendingBytes = 0;
   private ctx: VirtioActivation | undefined;
   private sizeNegotiated = false;
+  private multiport = false;
+  /** The driver has the port ready for input (DRIVER_OK without MULTIPORT; PORT_OPEN with it). */
+  private connected = false;
+  /** Control messages waiting for the driver's control receive buffers. */
+  private controlOut: Uint8Array[] = [];
 
   constructor(
     private readonly backend: ConsoleBackend,
@@ -75,13 +105,18 @@ export class VirtioConsole implements VirtioDevice {
   ) {
     this.size = options.size;
     this.inputLimit = options.inputLimitBytes ?? VIRTIO_CONSOLE_INPUT_LIMIT;
-    this.features = this.size !== undefined ? 1n << VIRTIO_CONSOLE_F_SIZE : 0n;
-    backend.onInput((bytes) => this.receive(bytes));
+    this.features = (1n << VIRTIO_CONSOLE_F_MULTIPORT) | (this.size !== undefined ? 1n << VIRTIO_CONSOLE_F_SIZE : 0n);
+    backend.onInput((bytes) => this.receive(bytes), this);
   }
 
   /** Input bytes waiting for receive buffers. */
-  get pendingInput(): number {
+  get pendingInputBytes(): number {
     return this.pendingBytes;
+  }
+
+  /** Whether the driver has the port ready for input. */
+  get portConnected(): boolean {
+    return this.connected;
   }
 
   readConfig(offset: number, data: Uint8Array): boolean {
@@ -107,24 +142,128 @@ export class VirtioConsole implements VirtioDevice {
   activate(ctx: VirtioActivation): void {
     this.ctx = ctx;
     this.sizeNegotiated = (ctx.features & (1n << VIRTIO_CONSOLE_F_SIZE)) !== 0n;
-    // Buffers may have been posted before DRIVER_OK, with input already waiting for them.
+    this.multiport = (ctx.features & (1n << VIRTIO_CONSOLE_F_MULTIPORT)) !== 0n;
+    // Without MULTIPORT nothing will say when the port opens: it is open now. Buffers may have
+    // been posted before DRIVER_OK, with input already waiting for them.
+    this.connected = !this.multiport;
+    if (this.multiport) this.serveControl();
     this.deliver();
   }
 
   queueNotify(queueIndex: number): void {
     if (queueIndex === VIRTIO_CONSOLE_RECEIVEQ) this.deliver();
     else if (queueIndex === VIRTIO_CONSOLE_TRANSMITQ) this.transmit();
+    else if (this.multiport && (queueIndex === VIRTIO_CONSOLE_CONTROL_RECEIVEQ || queueIndex === VIRTIO_CONSOLE_CONTROL_TRANSMITQ)) {
+      this.serveControl();
+    }
   }
 
-  /** The terminal was resized: the driver rereads cols/rows (a no-op unless SIZE was negotiated). */
+  /**
+   * The terminal was resized: under MULTIPORT a RESIZE message for the console port; otherwise
+   * the driver rereads cols/rows after a config interrupt (only if it took SIZE).
+   */
   configChanged(): void {
-    if (this.sizeNegotiated) this.ctx?.configChanged();
+    const size = this.size?.();
+    if (this.multiport) {
+      if (this.connected && size !== undefined) this.sendControl({ id: 0, event: VIRTIO_CONSOLE_RESIZE, value: 0 }, size);
+    } else if (this.sizeNegotiated) {
+      this.ctx?.configChanged();
+    }
   }
 
   /** Buffered input survives a reset: it was typed for the guest, whichever driver instance reads it. */
   reset(): void {
     this.ctx = undefined;
     this.sizeNegotiated = false;
+    this.multiport = false;
+    this.connected = false;
+    this.controlOut = [];
+  }
+
+  /** Read the driver's control messages, answer them, and hand out the messages waiting for it. */
+  private serveControl(): void {
+    const queue = this.ctx?.queues[VIRTIO_CONSOLE_CONTROL_TRANSMITQ];
+    if (queue !== undefined) {
+      let used = 0;
+      for (const chain of queue.chains()) {
+        this.handleControl(decodeControl(readable(chain.segments, CONTROL_READ_LIMIT)));
+        queue.addUsed(chain, 0);
+        used++;
+      }
+      queue.setNotify(true); // with EVENT_IDX: kick me for the next message (Linux waits for each one)
+      if (used > 0 && queue.shouldInterrupt()) this.ctx?.notify(VIRTIO_CONSOLE_CONTROL_TRANSMITQ);
+    }
+    this.flushControl();
+    this.deliver();
+  }
+
+  /** The handshake: DEVICE_READY → DEVICE_ADD port 0; PORT_READY → CONSOLE_PORT (+ RESIZE) and PORT_OPEN; PORT_OPEN → connected. */
+  private handleControl(msg: ControlMessage | undefined): void {
+    this.stats.controlIn++;
+    if (msg === undefined) {
+      this.stats.controlIgnored++;
+      return;
+    }
+    if (msg.event === VIRTIO_CONSOLE_DEVICE_READY) {
+      if (msg.value === 1) this.queueControl({ id: 0, event: VIRTIO_CONSOLE_DEVICE_ADD, value: 1 });
+      return;
+    }
+    if (msg.id !== 0) {
+      this.stats.controlIgnored++; // there is only port 0
+      return;
+    }
+    switch (msg.event) {
+      case VIRTIO_CONSOLE_PORT_READY: {
+        if (msg.value !== 1) return; // the driver could not add the port
+        this.queueControl({ id: 0, event: VIRTIO_CONSOLE_CONSOLE_PORT, value: 1 });
+        const size = this.size?.();
+        if (size !== undefined) this.queueControl({ id: 0, event: VIRTIO_CONSOLE_RESIZE, value: 0 }, size);
+        this.queueControl({ id: 0, event: VIRTIO_CONSOLE_PORT_OPEN, value: 1 }); // the host end is connected
+        return;
+      }
+      case VIRTIO_CONSOLE_PORT_OPEN:
+        this.connected = msg.value === 1;
+        return;
+      default:
+        this.stats.controlIgnored++;
+    }
+  }
+
+  private queueControl(msg: ControlMessage, size?: { cols: number; rows: number }): void {
+    this.controlOut.push(encodeControl(msg, size === undefined ? undefined : { cols: clampU16(size.cols), rows: clampU16(size.rows) }));
+  }
+
+  private sendControl(msg: ControlMessage, size?: { cols: number; rows: number }): void {
+    this.queueControl(msg, size);
+    this.flushControl();
+  }
+
+  /** One control message per posted control buffer, in order; one interrupt for the batch. */
+  private flushControl(): void {
+    const queue = this.ctx?.queues[VIRTIO_CONSOLE_CONTROL_RECEIVEQ];
+    if (queue === undefined) return;
+    let used = 0;
+    while (this.controlOut.length > 0) {
+      const chain = queue.pop();
+      if (chain === undefined) break;
+      const msg = this.controlOut[0]!;
+      if (chain.writableBytes >= msg.length) {
+        this.controlOut.shift();
+        let at = 0;
+        for (const segment of chain.segments) {
+          if (!segment.writable || at === msg.length) continue;
+          const n = Math.min(segment.view.length, msg.length - at);
+          segment.view.set(msg.subarray(at, at + n));
+          at += n;
+        }
+        queue.addUsed(chain, msg.length);
+      } else {
+        queue.addUsed(chain, 0); // too small for the message: returned empty, the message waits
+      }
+      used++;
+    }
+    queue.setNotify(true);
+    if (used > 0 && queue.shouldInterrupt()) this.ctx?.notify(VIRTIO_CONSOLE_CONTROL_RECEIVEQ);
   }
 
   private receive(bytes: Uint8Array): void {
@@ -138,11 +277,11 @@ export class VirtioConsole implements VirtioDevice {
     this.deliver();
   }
 
-  /** Copy pending input into posted receive buffers; one interrupt for the batch. */
+  /** Copy pending input into posted receive buffers, once the port is connected; one interrupt for the batch. */
   private deliver(): void {
     const ctx = this.ctx;
     const queue = ctx?.queues[VIRTIO_CONSOLE_RECEIVEQ];
-    if (ctx === undefined || queue === undefined) return;
+    if (ctx === undefined || queue === undefined || !this.connected) return;
     let used = 0;
     while (this.pendingBytes > 0) {
       const chain = queue.pop();
@@ -206,6 +345,19 @@ export class VirtioConsole implements VirtioDevice {
     if (total > 0) this.backend.write(concat(views, total));
     if (used > 0 && queue.shouldInterrupt()) ctx.notify(VIRTIO_CONSOLE_TRANSMITQ);
   }
+}
+
+/** The first `limit` readable bytes of a chain (a copy). */
+function readable(segments: readonly { view: Uint8Array; writable: boolean }[], limit: number): Uint8Array {
+  const out = new Uint8Array(limit);
+  let at = 0;
+  for (const s of segments) {
+    if (s.writable || at === limit) continue;
+    const n = Math.min(s.view.length, limit - at);
+    out.set(s.view.subarray(0, n), at);
+    at += n;
+  }
+  return out.subarray(0, at);
 }
 
 function clampU16(n: number): number {
