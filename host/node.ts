@@ -60,7 +60,7 @@ export async function createVm(options: NodeVmOptions): Promise<WasmvisorVm> {
     if (bytes !== undefined) resolved[key] = bytes;
   }
   const opened: FileDisk[] = [];
-  const entropy = given ?? new UrandomEntropy();
+  const entropy = given ?? (rest.entropySeed !== undefined ? undefined : new UrandomEntropy());
   const release = (): void => {
     for (const d of opened) d.close();
     if (given === undefined && entropy instanceof UrandomEntropy) entropy.close();
@@ -71,7 +71,7 @@ export async function createVm(options: NodeVmOptions): Promise<WasmvisorVm> {
       if (disk instanceof FileDisk) opened.push(disk);
       return disk;
     });
-    resolved.entropy = entropy;
+    if (entropy !== undefined) resolved.entropy = entropy;
     const vm = await createVmFromBytes(resolved);
     vm.on("shutdown", release);
     return vm;

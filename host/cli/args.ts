@@ -67,6 +67,12 @@ function parseInsnCount(text: string, flag: string): bigint {
   return n;
 }
 
+function parseSeed(text: string, flag: string): bigint {
+  const n = parseWholeNumber(text, flag);
+  if (n >= 1n << 64n) throw new UsageError(`${flag}: ${text} is out of range (0 to 2^64-1)`);
+  return n;
+}
+
 function parseMemoryMiB(text: string, flag: string): number {
   const n = parseWholeNumber(text, flag);
   if (n < 1n || n > BigInt(MAX_MEMORY_MIB)) {
@@ -184,6 +190,12 @@ export const RUN_OPTIONS = {
     help: "offer the Sstc extension (stimecmp) to the kernel (default on); off makes Linux use sbi_set_timer",
     parse: oneOf(ON_OFF),
   },
+  entropySeed: {
+    flag: "--entropy-seed",
+    metavar: "N",
+    help: "draw every random byte from a CSPRNG seeded with N, so a --clock deterministic run repeats exactly (RNG devices included)",
+    parse: parseSeed,
+  },
   unmapped: {
     flag: "--unmapped",
     metavar: "POLICY",
@@ -254,6 +266,7 @@ export interface RunCommand {
   clock?: (typeof CLOCK_CHOICES)[number];
   sstc: boolean;
   unmapped?: (typeof UNMAPPED_CHOICES)[number];
+  entropySeed?: bigint;
   profile: boolean;
   disks: DiskSpec[];
   virtioConsole: boolean;
@@ -301,6 +314,7 @@ export function parseArgs(argv: readonly string[]): Command {
   if (values.timeout !== undefined) run.timeoutSeconds = values.timeout;
   if (values.clock !== undefined) run.clock = values.clock;
   if (values.unmapped !== undefined) run.unmapped = values.unmapped;
+  if (values.entropySeed !== undefined) run.entropySeed = values.entropySeed;
   if (values.profileJson !== undefined) run.profileJsonPath = values.profileJson;
   if (values.trace !== undefined) run.tracePath = values.trace;
   return run;

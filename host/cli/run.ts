@@ -59,6 +59,7 @@ export function specFromFlags(cmd: RunCommand, elf?: string | URL): NodeVmOption
     },
   };
   if (cmd.clock !== undefined) spec.clock = cmd.clock;
+  if (cmd.entropySeed !== undefined) spec.entropySeed = cmd.entropySeed;
   if (cmd.virtioConsole) {
     spec.virtioConsole = { size: () => ({ cols: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24 }) };
   }

@@ -6,6 +6,7 @@
 import { InputQueue, type ConsoleBackend } from "../backends/console.js";
 import { MemoryDisk } from "../backends/disk.js";
 import { browserEntropy } from "../backends/entropy.js";
+import { SeededEntropy } from "../backends/seeded-entropy.js";
 import { entryPaddr, ElfError, loadElf, parseElf, type ElfImage } from "../boot/elf.js";
 import { BootError } from "../boot/errors.js";
 import { hex } from "../core/hex.js";
@@ -76,6 +77,12 @@ export function checkSpec(spec: VmSpec): void {
   if (!Number.isInteger(mib) || mib < 1 || mib > MAX_MEMORY_MIB) {
     throw new BootError(`memoryMiB ${mib} is out of range (a whole number from 1 to ${MAX_MEMORY_MIB})`);
   }
+  if (spec.entropySeed !== undefined && spec.entropy !== undefined) {
+    throw new BootError("give entropy or entropySeed, not both");
+  }
+  if (spec.entropySeed !== undefined && (typeof spec.entropySeed !== "bigint" || spec.entropySeed < 0n || spec.entropySeed >= 1n << 64n)) {
+    throw new BootError(`entropySeed must be a 64-bit unsigned bigint (got ${String(spec.entropySeed)})`);
+  }
   for (const r of spec.rng ?? []) {
     if (!RNG_DEVICES.includes(r)) throw new BootError(`unknown RNG device '${String(r)}' (${RNG_DEVICES.join(", ")})`);
   }
@@ -91,7 +98,7 @@ export async function buildMachine(module: WebAssembly.Module, spec: VmSpec, con
   const guestKind = elf !== undefined ? "elf" : "linux";
   const clock = spec.clock ?? (guestKind === "linux" ? "realtime" : "deterministic");
   const log = spec.log ?? ((m: string) => globalThis.console.warn(`wasmvisor: ${m}`));
-  const entropy = spec.entropy ?? browserEntropy();
+  const entropy = spec.entropySeed !== undefined ? new SeededEntropy(spec.entropySeed) : spec.entropy ?? browserEntropy();
   const rng = spec.rng ?? RNG_DEVICES;
   const profiler = spec.profile instanceof ExitProfiler ? spec.profile
     : spec.profile === false ? undefined

@@ -56,8 +56,13 @@ export interface VmSpec {
   disks?: readonly (DiskBackend | Uint8Array)[];
   /** Add a virtio console beside the UART, fed by the same console; `size` gives the terminal size. */
   virtioConsole?: boolean | { size?: () => ConsoleSize };
-  /** Entropy for the RNG devices (default crypto.getRandomValues). */
+  /** Entropy for the RNG devices (default crypto.getRandomValues; /dev/urandom in Node). */
   entropy?: EntropySource;
+  /**
+   * Draw all entropy from a seeded CSPRNG instead (SeededEntropy): with the deterministic clock a
+   * run then repeats to the instruction, RNG devices included. Not together with `entropy`.
+   */
+  entropySeed?: bigint;
   /** What an MMIO access that hits no device does (default "fault"). */
   unmapped?: UnmappedPolicy;
   /** Record the exit profile: on (default, sampled timing), off, options, or a profiler of the caller's. */

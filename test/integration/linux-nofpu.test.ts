@@ -47,6 +47,16 @@ describe.skipIf(image === undefined)(`Linux Image-nofpu ${image === undefined ? 
     expect(a.insnsAtInitOk).toBe(b.insnsAtInitOk);
   });
 
+  it("repeats to the instruction with both RNG devices when entropy is seeded (exact replay)", async () => {
+    const opts = { image: image!, cmdline: "console=ttyS0 rngbytes=4096", rng: ["rngboi", "virtio-rng"] as const, entropySeed: 7n };
+    const a = await bootLinuxForTest(opts);
+    const b = await bootLinuxForTest(opts);
+    expect(a.result.reason).toEqual({ kind: "poweroff" });
+    expect(a.output).toMatch(/hwrng: read 4096 bytes/);
+    expect(a.result.insns).toBe(b.result.insns);
+    expect(a.output.replace(/\d+ ns|\d+ bytes\/s/g, "")).toBe(b.output.replace(/\d+ ns|\d+ bytes\/s/g, ""));
+  });
+
   it("boots through OpenSBI fw_jump.bin with --bios as well", async () => {
     if (!existsSync(OPENSBI_FW_JUMP)) throw new Error(`${OPENSBI_FW_JUMP} missing: apt-get install opensbi`);
     const run = await bootLinuxForTest({

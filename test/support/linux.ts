@@ -23,6 +23,8 @@ export interface LinuxRunOptions {
   bios?: string;
   sstc?: boolean;
   memoryMiB?: number;
+  /** Seed the entropy (exact replay) instead of reading /dev/urandom. */
+  entropySeed?: bigint;
   maxInsns?: bigint;
   timeoutMs?: number;
 }
@@ -32,7 +34,7 @@ export async function bootLinuxForTest(opts: LinuxRunOptions): Promise<LinuxRun>
   let insnsAtInitOk: bigint | undefined;
   const profiler = new Profiler({ timing: "sampled" });
   const decoder = new TextDecoder();
-  const entropy = new UrandomEntropy();
+  const entropy = opts.entropySeed === undefined ? new UrandomEntropy() : undefined;
   try {
     const vm = await testVm({
       kernel: readFileSync(opts.image),
@@ -41,7 +43,7 @@ export async function bootLinuxForTest(opts: LinuxRunOptions): Promise<LinuxRun>
       memoryMiB: opts.memoryMiB ?? 128,
       clock: opts.clock ?? "deterministic",
       rng: opts.rng ?? ["rngboi", "virtio-rng"],
-      entropy,
+      ...(entropy !== undefined ? { entropy } : { entropySeed: opts.entropySeed! }),
       profile: profiler,
       ...(opts.bios !== undefined ? { bios: readFileSync(opts.bios) } : {}),
     });
@@ -52,6 +54,6 @@ export async function bootLinuxForTest(opts: LinuxRunOptions): Promise<LinuxRun>
     const result = await vm.run({ maxInsns: opts.maxInsns ?? 5_000_000_000n, timeoutMs: opts.timeoutMs ?? 120_000 });
     return { output, result, insnsAtInitOk, profiler };
   } finally {
-    entropy.close();
+    entropy?.close();
   }
 }
