@@ -4,6 +4,7 @@ import {
   EXIT_INTERNAL_ERROR, EXIT_NONE,
 } from "./layout";
 import { endChunk } from "./cpu/state";
+import { put, take } from "./state-io";
 
 /** Why the current instruction stopped early: nothing, a trap was taken, or the VCPU must exit. */
 export const STOP_NONE: i32 = 0;
@@ -44,4 +45,17 @@ export function internalError(msg: string, atPc: u64): void {
   store<u32>(EXIT_MSG_LEN, n);
   requestExit(EXIT_INTERNAL_ERROR, 0, 0, 0, atPc);
   endChunk(); // end the chunk now: run() returns the exit
+}
+
+/** Snapshot: an MMIO read waiting for setData (a snapshot taken between an exit and its completion). */
+export function saveExitState(): void {
+  put(pendingRead ? 1 : 0);
+  put(<u64>pendingRd);
+  put(<u64>pendingFunct3);
+}
+
+export function loadExitState(length: u32): void {
+  pendingRead = take(length) != 0;
+  pendingRd = <u32>take(length) & 31;
+  pendingFunct3 = <u32>take(length) & 7;
 }

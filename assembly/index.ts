@@ -132,3 +132,5 @@ export {
   queueSetup, queueReset, queueError, queuePending, queuePop, queuePushUsed, queueShouldInterrupt,
   queueSetNotify,
 } from "./virtio/queue";
+
+export { saveState, loadState } from "./snapshot";

@@ -74,6 +74,14 @@ export const QERR_WRITE_BEFORE_READ: u32 = 8;
 export const QERR_BAD_USED: u32 = 9;
 export const QERR_NOT_READY: u32 = 10;
 
+/** Where the core writes (and reads back) its own state for a snapshot: CPU, CSRs, CLINT, PLIC. */
+export const SNAPSHOT_BASE: u32 = 0x7_C000;
+export const SNAPSHOT_BYTES: u32 = 0x4000;
+// What loadState() says of a record.
+export const LOAD_OK: i32 = 0;
+export const LOAD_BAD_VERSION: i32 = 1; // not a core state record, or of another version
+export const LOAD_BAD_LENGTH: i32 = 2; // truncated, or longer than this version's record
+
 // The in-core devices' physical windows (served without an exit) and the PLIC's sources.
 export const CLINT_BASE: u64 = 0x0200_0000;
 export const CLINT_SIZE: u64 = 0x1_0000;

@@ -20,6 +20,7 @@ import {
 import { flushTlb, updateTlbBases } from "./mmu";
 import { mtime, supervisorTimerActive, updateTimerLine } from "../irq/clint";
 import { fflags, fpReset, frm, markFsDirty } from "./fpu/regs";
+import { put, take } from "../state-io";
 
 /** Set by csrRead/csrWrite when the CSR does not exist. */
 export let csrMissing: bool = false;
@@ -247,3 +248,19 @@ function legalTvec(v: u64, old: u64): u64 {
   return (v & ~<u64>3) | (mode < 2 ? mode : old & 3);
 }
 
+/** Snapshot: the counter offsets, mseccfg and the PMP registers (state.ts holds the other CSRs). */
+export function saveCsrState(): void {
+  put(cycleOffset);
+  put(instretOffset);
+  put(mseccfg);
+  for (let i = 0; i < 8; i++) put(pmpcfg[i]);
+  for (let i: u32 = 0; i < PMP_COUNT; i++) put(pmpaddr[i]);
+}
+
+export function loadCsrState(length: u32): void {
+  cycleOffset = take(length);
+  instretOffset = take(length);
+  mseccfg = take(length);
+  for (let i = 0; i < 8; i++) pmpcfg[i] = take(length);
+  for (let i: u32 = 0; i < PMP_COUNT; i++) pmpaddr[i] = take(length);
+}

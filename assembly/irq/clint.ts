@@ -6,6 +6,7 @@
 // advances with retired instructions so a tight guest loop still sees time move.
 import { currentInstret, menvcfg, mipLines, sbiEnabled, stimecmp } from "../cpu/state";
 import { MENVCFG_STCE, MIP_MSIP, MIP_MTIP, MIP_STIP } from "../cpu/csrs";
+import { put, take } from "../state-io";
 
 export { CLINT_BASE, CLINT_SIZE } from "../layout";
 const CLINT_MSIP: u32 = 0x0;
@@ -104,4 +105,18 @@ function merge(old: u64, at: u32, size: u32, data: u64): u64 {
   const shift = <u64>(at << 3);
   const mask = ((<u64>1 << (<u64>size << 3)) - 1) << shift;
   return (old & ~mask) | ((data << shift) & mask);
+}
+
+/** Snapshot: mtimecmp and the clock (mtime is derived from instret through the offset and divider). */
+export function saveClintState(): void {
+  put(mtimecmp);
+  put(mtimeOffset);
+  put(insnsPerTick);
+}
+
+export function loadClintState(length: u32): void {
+  mtimecmp = take(length);
+  mtimeOffset = take(length);
+  insnsPerTick = take(length);
+  if (insnsPerTick == 0) insnsPerTick = 1;
 }

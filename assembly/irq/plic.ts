@@ -5,6 +5,7 @@
 // it is still high, which is what Linux's and OpenSBI's drivers expect.
 import { mipLines } from "../cpu/state";
 import { MIP_MEIP, MIP_SEIP } from "../cpu/csrs";
+import { put, take } from "../state-io";
 
 import { PLIC_SOURCES } from "../layout";
 export { PLIC_BASE, PLIC_SIZE } from "../layout";
@@ -131,4 +132,28 @@ function complete(id: u32): void {
   const bit = <u64>1 << <u64>id;
   claimed &= ~bit;
   if ((level & bit) != 0) pending |= bit;
+}
+
+/** Snapshot: priorities, enables, thresholds, and the level, pending and in-service bits. */
+export function savePlicState(): void {
+  for (let i: u32 = 0; i < PLIC_SOURCES; i++) put(<u64>priority[i]);
+  for (let c: u32 = 0; c < CONTEXTS; c++) {
+    put(enable[c]);
+    put(<u64>threshold[c]);
+  }
+  put(level);
+  put(pending);
+  put(claimed);
+}
+
+export function loadPlicState(length: u32): void {
+  for (let i: u32 = 0; i < PLIC_SOURCES; i++) priority[i] = <u32>take(length);
+  for (let c: u32 = 0; c < CONTEXTS; c++) {
+    enable[c] = take(length);
+    threshold[c] = <u32>take(length);
+  }
+  level = take(length);
+  pending = take(length);
+  claimed = take(length);
+  updateExternalLines();
 }

@@ -59,6 +59,12 @@ export const QERR_WRITE_BEFORE_READ = 8;
 export const QERR_BAD_USED = 9;
 export const QERR_NOT_READY = 10;
 
+export const SNAPSHOT_BASE = 0x7_c000;
+export const SNAPSHOT_BYTES = 0x4000;
+export const LOAD_OK = 0;
+export const LOAD_BAD_VERSION = 1;
+export const LOAD_BAD_LENGTH = 2;
+
 export const CLINT_BASE = 0x0200_0000n;
 export const CLINT_SIZE = 0x1_0000n;
 export const PLIC_BASE = 0x0c00_0000n;

@@ -5,6 +5,7 @@
 // the canonical NaN. Every operation reports its IEEE exception flags by OR-ing them into `exc`;
 // the executor folds `exc` into fflags (and marks mstatus.FS dirty) once per instruction.
 import { FREGS } from "../../layout";
+import { put, take } from "../../state-io";
 import { MSTATUS_FS } from "../csrs";
 import { mstatus } from "../state";
 
@@ -62,4 +63,15 @@ export function fpReset(): void {
 /** Write a single-precision result, NaN-boxed. */
 @inline export function setF32(r: u32, v: u32): void {
   store<u64>(FREGS + (r << 3), BOX | <u64>v);
+}
+
+/** Snapshot: fcsr (f0..f31 are in linear memory at FREGS and travel with the registers). */
+export function saveFpState(): void {
+  put(<u64>fflags);
+  put(<u64>frm);
+}
+
+export function loadFpState(length: u32): void {
+  fflags = <u32>take(length) & 0x1f;
+  frm = <u32>take(length) & 7;
 }
