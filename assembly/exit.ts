@@ -12,9 +12,13 @@ export const STOP_EXIT: i32 = 2;
 export let stop: i32 = STOP_NONE;
 export let exitKind: i32 = EXIT_NONE;
 
-/** An MMIO read waiting for setData(): destination register and load funct3 (width, sign). */
+/**
+ * An MMIO read waiting for setData(): the destination register, whether it is an f register
+ * (an FP load) or an x register, and the load's funct3 (width and, for integer loads, sign).
+ */
 export let pendingRd: u32 = 0;
 export let pendingFunct3: u32 = 0;
+export let pendingFp: bool = false;
 export let pendingRead: bool = false;
 
 export function requestExit(kind: i32, gpa: u64, size: u32, data: u64, atPc: u64): void {
@@ -27,9 +31,10 @@ export function requestExit(kind: i32, gpa: u64, size: u32, data: u64, atPc: u64
   stop = STOP_EXIT;
 }
 
-export function setPendingRead(rd: u32, funct3: u32): void {
+export function setPendingRead(rd: u32, funct3: u32, fp: bool): void {
   pendingRd = rd;
   pendingFunct3 = funct3;
+  pendingFp = fp;
   pendingRead = true;
 }
 

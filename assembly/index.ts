@@ -4,10 +4,10 @@ import { CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS } from "./cpu/csrs";
 import { trapFromDecoder } from "./cpu/trap";
 import { getX, instret, mipLines, pc, priv, ramSize, sbiEnabled, setX, tohostGpa, fromhostGpa } from "./cpu/state";
 import { csrRead, csrWrite } from "./cpu/csr";
-import { flushTlb as flushAll, updateTlbBases } from "./cpu/mmu";
+import { completeMmioRead, flushTlb as flushAll, updateTlbBases } from "./cpu/mmu";
 import { resetCpu as reset } from "./cpu/reset";
-import { run as runInterpreter, extendLoad } from "./cpu/execute";
-import { clearPendingRead, pendingFunct3, pendingRd, pendingRead } from "./exit";
+import { run as runInterpreter } from "./cpu/execute";
+import { clearPendingRead } from "./exit";
 import { mtime, nextDeadline, setInsnsPerTick, setMtime as setTime } from "./irq/clint";
 import { plicSetIrq } from "./irq/plic";
 
@@ -24,11 +24,9 @@ export function run(budget: i32): i32 {
   return runInterpreter(budget);
 }
 
-/** Complete the pending MMIO read: the value lands in its destination register. */
+/** Complete the pending MMIO read: the value lands in its destination register (x or f). */
 export function setData(value: u64): void {
-  if (!pendingRead) return;
-  setX(pendingRd, extendLoad(value, pendingFunct3));
-  clearPendingRead();
+  completeMmioRead(value);
 }
 
 /** setData without a 64-bit parameter: the host passes halves, so no BigInt crosses the boundary. */

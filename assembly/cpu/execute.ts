@@ -13,7 +13,7 @@ import {
   chunkLeft, endChunk, getX, instret, mie, mip, mstatus, pc, priv, reservation, sbiEnabled, setX,
 } from "./state";
 import {
-  ACCESS_LOAD, ACCESS_STORE, fetchAddend, fetchRefill, fetchUpperHalf, fetchVpn, flushTlb,
+  ACCESS_LOAD, ACCESS_STORE, extendLoad, fetchAddend, fetchRefill, fetchUpperHalf, fetchVpn, flushTlb,
   inRam, lastTranslateFailed, loadSlow, ramLinear, storeSlow, tlbLoadBase, tlbProbe,
   tlbStoreBase, translateAtomic,
 } from "./mmu";
@@ -78,19 +78,6 @@ export function run(budget: i32): i32 {
   return <u64><i64><i32>v;
 }
 
-/** Sign- or zero-extend a loaded value by the load's funct3. */
-export function extendLoad(v: u64, funct3: u32): u64 {
-  switch (funct3) {
-    case 0: return <u64><i64><i8>v;
-    case 1: return <u64><i64><i16>v;
-    case 2: return <u64><i64><i32>v;
-    case 4: return v & 0xff;
-    case 5: return v & 0xffff;
-    case 6: return v & 0xffffffff;
-    default: return v;
-  }
-}
-
 function illegal(raw: u32): void {
   trapFromDecoder(CAUSE_ILLEGAL_INSN, <u64>raw);
 }
@@ -149,7 +136,7 @@ function executeChunk(): void {
             default: v = <u64>load<u32>(host); break;
           }
         } else {
-          v = loadSlow(va, size, rd, funct3);
+          v = loadSlow(va, size, rd, funct3, false);
           if (stop != STOP_NONE) {
             if (stop == STOP_EXIT) { pc = next; return; }
             stop = STOP_NONE;
