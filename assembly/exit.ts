@@ -31,6 +31,14 @@ export function requestExit(kind: i32, gpa: u64, size: u32, data: u64, atPc: u64
   stop = STOP_EXIT;
 }
 
+/**
+ * The instruction that made the last MMIO exit (read or write) has not retired yet: it left the
+ * count when it exited, and retires when run() resumes the VCPU, or never if faultLastAccess
+ * turns it into an access fault. So EXIT_INSNS and minstret count a completed MMIO access once
+ * (in the run after its exit) and a faulted one never.
+ */
+export let mmioInFlight: bool = false;
+
 export function setPendingRead(rd: u32, funct3: u32, fp: bool): void {
   pendingRd = rd;
   pendingFunct3 = funct3;
@@ -39,6 +47,12 @@ export function setPendingRead(rd: u32, funct3: u32, fp: bool): void {
 }
 
 export function clearPendingRead(): void {
+  pendingRead = false;
+}
+
+/** The MMIO exit's instruction is settled (retired, faulted, or the VCPU reset). */
+export function clearMmioInFlight(): void {
+  mmioInFlight = false;
   pendingRead = false;
 }
 

@@ -15,10 +15,11 @@ import {
   CAUSE_STORE_ACCESS, CAUSE_STORE_PAGE_FAULT, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV,
   MSTATUS_MXR, MSTATUS_SUM, PRIV_M, PRIV_S, PRIV_U,
 } from "./csrs";
-import { mstatus, pc, priv, ramSize, satp, setX, tohostGpa } from "./state";
+import { mstatus, pc, priv, ramSize, satp, setX, tohostGpa, unretire } from "./state";
 import { raiseException } from "./trap";
 import {
-  clearPendingRead, pendingFp, pendingFunct3, pendingRd, pendingRead, requestExit, setPendingRead,
+  clearPendingRead, mmioInFlight, pendingFp, pendingFunct3, pendingRd, pendingRead, requestExit,
+  setPendingRead,
 } from "../exit";
 import { markFsDirty, setF, setF32 } from "./fpu/regs";
 import { CLINT_BASE, CLINT_SIZE, clintRead, clintWrite } from "../irq/clint";
@@ -201,10 +202,21 @@ export function loadSlow(va: u64, size: u32, rd: u32, funct3: u32, fp: bool): u6
   if (pa - CLINT_BASE < CLINT_SIZE) return clintRead(<u32>(pa - CLINT_BASE), size);
   if (pa - PLIC_BASE < PLIC_SIZE) return plicRead(<u32>(pa - PLIC_BASE), size);
   // A host device: exit; setData() completes the load into rd (completeMmioRead).
-  requestExit(EXIT_MMIO_READ, pa, size, 0, pc);
-  store<u64>(EXIT_VA, va);
+  mmioExit(EXIT_MMIO_READ, pa, size, 0, va);
   setPendingRead(rd, funct3, fp);
   return 0;
+}
+
+/**
+ * Hand the access to the host: an MMIO exit. The instruction is not complete until the host
+ * resumes the VCPU, so it leaves the retired count now; run() counts it on re-entry, or
+ * faultLastAccess makes it an access fault that never retires (exit.ts, mmioInFlight).
+ */
+function mmioExit(kind: i32, pa: u64, size: u32, data: u64, va: u64): void {
+  requestExit(kind, pa, size, data, pc);
+  store<u64>(EXIT_VA, va);
+  unretire();
+  mmioInFlight = true;
 }
 
 /**
@@ -278,8 +290,7 @@ export function storeSlow(va: u64, size: u32, value: u64): void {
     return;
   }
   const mask: u64 = size >= 8 ? <u64>-1 : (<u64>1 << (<u64>size << 3)) - 1;
-  requestExit(EXIT_MMIO_WRITE, pa, size, value & mask, pc);
-  store<u64>(EXIT_VA, va);
+  mmioExit(EXIT_MMIO_WRITE, pa, size, value & mask, va);
 }
 
 @inline function storeRam(linear: u32, size: u32, value: u64): void {

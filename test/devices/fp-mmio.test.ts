@@ -3,7 +3,8 @@
 // A scripted BusDevice (`fpdev`) holds 0x80 bytes of registers that read back as written and
 // logs every access; anything at or above 0x80 is refused, which the bus turns into a guest
 // access fault. The guest checks the values itself and reports them; this side checks the raw
-// bits (NaN-boxing, FS) and what the device received.
+// bits (NaN-boxing, FS), what the device received, and that the host's instruction count
+// matches minstret (each completed MMIO instruction retires once, a faulted one never).
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BusDevice } from "../../host/bus.js";
@@ -13,6 +14,7 @@ const FP_MMIO_ELF = join(DEVICE_GUEST_DIR, "fp-mmio.elf");
 const FPDEV_BASE = 0x1004_0000n;
 const FPDEV_SIZE = 0x1000n;
 const FPDEV_REGS = 0x80;
+const CSR_MINSTRET = 0xb02;
 const FS_DIRTY = 0x6000n;
 const FS_CLEAN = 0x4000n;
 const CAUSE_LOAD_ACCESS = 5n;
@@ -110,12 +112,19 @@ describe("FP loads and stores to MMIO (guest-driven)", () => {
     ]);
   });
 
-  it("a refused FP access is an access fault that leaves f and FS alone", async () => {
+  it("a refused FP access is an access fault that does not retire and leaves f and FS alone", async () => {
     const { irqctl } = await runFpMmio();
     const r = irqctl.reports;
-    // test 10: FLW from a refused offset: mcause, mtval, FS, f bits (after the minstret delta)
-    expect(r.slice(13, 17)).toEqual([CAUSE_LOAD_ACCESS, FPDEV_BASE + 0x100n, FS_CLEAN, 0x5555n]);
+    // test 10: FLW from a refused offset: minstret delta to the handler, mcause, mtval, FS, f bits
+    expect(r.slice(12, 17)).toEqual([1n, CAUSE_LOAD_ACCESS, FPDEV_BASE + 0x100n, FS_CLEAN, 0x5555n]);
     // test 11: FSD to a refused offset
-    expect(r.slice(18, 20)).toEqual([CAUSE_STORE_ACCESS, FPDEV_BASE + 0x108n]);
+    expect(r.slice(17, 20)).toEqual([1n, CAUSE_STORE_ACCESS, FPDEV_BASE + 0x108n]);
+  });
+
+  it("the host's instruction count is minstret: every MMIO exit retired once, faulted ones never", async () => {
+    const { machine, result } = await runFpMmio();
+    expect(result.reason).toEqual({ kind: "tohost", code: 0 });
+    // From reset (minstret = 0) the sum of the exits' instruction counts is the retired count.
+    expect(machine.vcpu.getCsr(CSR_MINSTRET)).toBe(result.insns);
   });
 });

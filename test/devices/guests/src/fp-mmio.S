@@ -4,7 +4,8 @@
 # register (FLW NaN-boxes, no NaN is canonicalized, mstatus.FS becomes Dirty, no flag is
 # raised); a store is an MmioWrite exit with the register's raw bits (FSW: the low 32). A
 # device that refuses an access makes the FP load/store an access fault (cause 5/7, tval =
-# the address) that leaves the f register and FS alone.
+# the address) that leaves the f register and FS alone and does not retire. Every MMIO
+# instruction that completes retires exactly once (minstret deltas).
 #
 # The device is test/devices/fp-mmio.test.ts's scripted `fpdev` at FPDEV: 0x80 bytes of
 # registers read back as stored (preloaded with the values below); offsets >= 0x80 are
@@ -165,6 +166,7 @@ test_main:
   REPORT(a4)
   fmv.x.d a5, fa5
   REPORT(a5)
+  CHECK(a0, 1)                    # only the csrr before it retired
   CHECK(a2, CAUSE_LOAD_ACCESS)
   CHECK(a3, FPDEV + 0x100)
   la t0, 2b
@@ -186,6 +188,7 @@ test_main:
   REPORT(a0)
   REPORT(a2)
   REPORT(a3)
+  CHECK(a0, 1)
   CHECK(a2, CAUSE_STORE_ACCESS)
   CHECK(a3, FPDEV + 0x108)
   li t0, MSTATUS_FS
