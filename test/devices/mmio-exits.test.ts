@@ -1,13 +1,23 @@
-// fp-mmio.test.ts — FP loads and stores to MMIO (test/devices/guests/src/fp-mmio.S): a host device, the in-core CLINT and PLIC.
+// mmio-exits.test.ts — FP loads and stores to MMIO, and the instruction count across exits (MMIO, SBI, host-faulted accesses, trap-only guests).
 //
-// A scripted BusDevice (`fpdev`) holds 0x80 bytes of registers that read back as written and
-// logs every access; anything at or above 0x80 is refused, which the bus turns into a guest
+// FP accesses: test/devices/guests/src/fp-mmio.S against a host device, the in-core CLINT and
+// PLIC. A scripted BusDevice (`fpdev`) holds 0x80 bytes of registers that read back as written
+// and logs every access; anything at or above 0x80 is refused, which the bus turns into a guest
 // access fault. The guest checks the values itself and reports them; this side checks the raw
 // bits (NaN-boxing, FS), what the device received, and that the host's instruction count
 // matches minstret (each completed MMIO instruction retires once, a faulted one never).
+//
+// Counts across exits: tiny hand-assembled guests on a bare VCPU check EXIT_INSNS against
+// minstret exit by exit: an MMIO access retires in the run after its exit, a host-faulted one
+// never, an SBI call (the ECALL the host handles) counts nothing, and a guest that does nothing
+// but trap still spends its budget and returns.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ExitKind } from "../../host/abi.js";
 import type { BusDevice } from "../../host/bus.js";
+import type { Vcpu } from "../../host/vcpu.js";
+import { newVcpu } from "../helpers/core.js";
+import { addi, code, jal, ZERO, T0, T1 } from "../fixtures/rv64-asm.js";
 import { DEVICE_GUEST_DIR, prepareDeviceGuest } from "./fixtures/device-guest.js";
 
 const FP_MMIO_ELF = join(DEVICE_GUEST_DIR, "fp-mmio.elf");
@@ -126,5 +136,80 @@ describe("FP loads and stores to MMIO (guest-driven)", () => {
     expect(result.reason).toEqual({ kind: "tohost", code: 0 });
     // From reset (minstret = 0) the sum of the exits' instruction counts is the retired count.
     expect(machine.vcpu.getCsr(CSR_MINSTRET)).toBe(result.insns);
+  });
+});
+
+const RAM_BASE = 0x8000_0000n;
+const CSR_MTVEC = 0x305;
+const CSR_MEPC = 0x341;
+const CSR_MCAUSE = 0x342;
+const CSR_MCOUNTEREN = 0x306;
+const ECALL = 0x0000_0073;
+/** lw t0, 0(t1) */
+const LW_T0_T1 = 0x0003_2283;
+const UNMAPPED = 0x4000_0000n;
+
+/** A VCPU at RAM_BASE in `priv` running `words`; the rest of RAM is zeros (illegal instructions). */
+async function bareGuest(words: number[], priv = 3): Promise<Vcpu> {
+  const vcpu = await newVcpu(1 << 20);
+  vcpu.guest.write(RAM_BASE, code(words));
+  vcpu.reset(RAM_BASE);
+  vcpu.core.setPriv(priv);
+  return vcpu;
+}
+
+const minstret = (vcpu: Vcpu): bigint => vcpu.getCsr(CSR_MINSTRET);
+
+describe("instruction counts across exits (bare VCPU)", () => {
+  it("an MMIO read retires once, in the run after its exit", async () => {
+    const vcpu = await bareGuest([addi(T0, ZERO, 0), LW_T0_T1, jal(ZERO, 0)]);
+    vcpu.setReg(T1, UNMAPPED);
+    expect(vcpu.run(100)).toBe(ExitKind.MmioRead);
+    expect(vcpu.exitInsns).toBe(1); // the addi; the load is still in flight
+    expect(minstret(vcpu)).toBe(1n);
+    vcpu.setDataParts(0x1234, 0);
+    expect(vcpu.run(5)).toBe(ExitKind.BudgetExhausted);
+    expect(vcpu.exitInsns).toBe(5); // the load completing, then four jumps
+    expect(minstret(vcpu)).toBe(6n);
+    expect(vcpu.getReg(T0)).toBe(0x1234n);
+  });
+
+  it("a host-faulted MMIO access never retires (and faulting twice takes one trap)", async () => {
+    const vcpu = await bareGuest([addi(T0, ZERO, 7), LW_T0_T1, jal(ZERO, 0)]);
+    vcpu.setCsr(CSR_MTVEC, RAM_BASE + 8n); // the handler is the spin loop
+    vcpu.setReg(T1, UNMAPPED);
+    expect(vcpu.run(100)).toBe(ExitKind.MmioRead);
+    expect(vcpu.exitInsns).toBe(1);
+    vcpu.core.faultLastAccess();
+    vcpu.core.faultLastAccess(); // no access in flight any more: nothing happens
+    expect(vcpu.pc).toBe(RAM_BASE + 8n);
+    expect(vcpu.getCsr(CSR_MCAUSE)).toBe(5n);
+    expect(vcpu.getCsr(CSR_MEPC)).toBe(RAM_BASE + 4n);
+    expect(vcpu.run(3)).toBe(ExitKind.BudgetExhausted);
+    expect(vcpu.exitInsns).toBe(3); // three jumps; the load never counted
+    expect(minstret(vcpu)).toBe(4n);
+    expect(vcpu.getReg(T0)).toBe(7n);
+  });
+
+  it("an SBI call counts no instruction: the ECALL does not retire and the host retires nothing", async () => {
+    const vcpu = await bareGuest([addi(T0, ZERO, 1), ECALL, addi(T0, T0, 1), jal(ZERO, 0)], 1);
+    vcpu.core.setSbiEnabled(1);
+    vcpu.setCsr(CSR_MCOUNTEREN, -1n);
+    expect(vcpu.run(100)).toBe(ExitKind.Sbi);
+    expect(vcpu.exitInsns).toBe(1);
+    expect(vcpu.pc).toBe(RAM_BASE + 8n); // resumes after the ECALL, as after a trap return
+    expect(vcpu.run(3)).toBe(ExitKind.BudgetExhausted);
+    expect(vcpu.exitInsns).toBe(3);
+    expect(minstret(vcpu)).toBe(4n);
+    expect(vcpu.getReg(T0)).toBe(2n);
+  });
+
+  it("a guest that only traps spends its budget and returns, having retired nothing", async () => {
+    const vcpu = await bareGuest([]); // all zeros: every fetch is an illegal instruction
+    vcpu.setCsr(CSR_MTVEC, RAM_BASE);
+    expect(vcpu.run(10_000)).toBe(ExitKind.BudgetExhausted);
+    expect(vcpu.exitInsns).toBe(0);
+    expect(minstret(vcpu)).toBe(0n);
+    expect(vcpu.getCsr(CSR_MCAUSE)).toBe(2n);
   });
 });
