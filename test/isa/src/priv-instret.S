@@ -10,6 +10,7 @@
 # code). MRET, SRET, WFI and an access to the CLINT (a device) retire. A
 # write to minstret is what the next instruction reads: "the write is done
 # instead of the increment" (unprivileged spec, Zicsr), also for mcycle.
+# mcountinhibit.IR / .CY stop minstret / mcycle.
 #
 # Each measurement reads minstret (instret below M) before the instruction
 # under test; the trap handlers cnt_mhandler / cnt_shandler read it as their
@@ -555,6 +556,49 @@ test_main:
   csrr a2, minstret
   CHECK_DELTA(a1, a0, 2)
   CHECK_DELTA(a2, a1, 2)
+
+  # 38-39: mcountinhibit.IR stops minstret while mcycle runs on, and .CY
+  #        the other way round; a write to a stopped counter is read back;
+  #        counting resumes after the write that clears the bit (that write
+  #        ran while the counter was stopped, as in the Sail model)
+  SET_TEST(38)
+  li t0, 4
+  li t1, 0x4000000000
+  csrs mcountinhibit, t0
+  csrr a0, minstret
+  nop
+  csrr a1, minstret
+  csrr a2, mcycle
+  nop
+  csrr a3, mcycle
+  csrw minstret, t1
+  nop
+  csrr a4, minstret
+  csrc mcountinhibit, t0
+  csrr a5, minstret
+  nop
+  csrr a6, minstret
+  CHECK_DELTA(a1, a0, 0)
+  CHECK_DELTA(a3, a2, 2)
+  CHECK_DELTA(a4, t1, 0)
+  CHECK_DELTA(a5, t1, 0)
+  CHECK_DELTA(a6, a5, 2)
+  SET_TEST(39)
+  li t0, 1
+  csrs mcountinhibit, t0
+  csrr a0, mcycle
+  nop
+  csrr a1, mcycle
+  csrr a2, minstret
+  nop
+  csrr a3, minstret
+  csrc mcountinhibit, t0
+  csrr a4, mcycle
+  csrr a5, mcycle
+  CHECK_DELTA(a1, a0, 0)
+  CHECK_DELTA(a3, a2, 2)
+  CHECK_DELTA(a4, a1, 0)
+  CHECK_DELTA(a5, a4, 1)
 
   USE_ENV_M
   j pass
