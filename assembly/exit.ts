@@ -13,9 +13,13 @@ export const STOP_EXIT: i32 = 2;
 export let stop: i32 = STOP_NONE;
 export let exitKind: i32 = EXIT_NONE;
 
-/** An MMIO read waiting for setData(): destination register and load funct3 (width, sign). */
+/**
+ * An MMIO read waiting for setData(): the destination register, whether it is an f register
+ * (an FP load) or an x register, and the load's funct3 (width and, for integer loads, sign).
+ */
 export let pendingRd: u32 = 0;
 export let pendingFunct3: u32 = 0;
+export let pendingFp: bool = false;
 export let pendingRead: bool = false;
 
 export function requestExit(kind: i32, gpa: u64, size: u32, data: u64, atPc: u64): void {
@@ -28,13 +32,28 @@ export function requestExit(kind: i32, gpa: u64, size: u32, data: u64, atPc: u64
   stop = STOP_EXIT;
 }
 
-export function setPendingRead(rd: u32, funct3: u32): void {
+/**
+ * The instruction that made the last MMIO exit (read or write) has not retired yet: it left the
+ * count when it exited, and retires when run() resumes the VCPU, or never if faultLastAccess
+ * turns it into an access fault. So EXIT_INSNS and minstret count a completed MMIO access once
+ * (in the run after its exit) and a faulted one never.
+ */
+export let mmioInFlight: bool = false;
+
+export function setPendingRead(rd: u32, funct3: u32, fp: bool): void {
   pendingRd = rd;
   pendingFunct3 = funct3;
+  pendingFp = fp;
   pendingRead = true;
 }
 
 export function clearPendingRead(): void {
+  pendingRead = false;
+}
+
+/** The MMIO exit's instruction is settled (retired, faulted, or the VCPU reset). */
+export function clearMmioInFlight(): void {
+  mmioInFlight = false;
   pendingRead = false;
 }
 

@@ -1,13 +1,13 @@
 // index.ts — the Wasm core's exports: the only surface the TypeScript host sees (typed in host/core.ts).
-import { EXIT_KIND, EXIT_MMIO_READ, EXIT_MMIO_WRITE, EXIT_PC, EXIT_VA, RAM_MAX } from "./layout";
+import { EXIT_KIND, EXIT_MMIO_READ, EXIT_PC, EXIT_VA, RAM_MAX } from "./layout";
 import { CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS } from "./cpu/csrs";
-import { trapFromDecoder } from "./cpu/trap";
+import { trapUncounted } from "./cpu/trap";
 import { getX, instret, mipLines, pc, priv, ramSize, sbiEnabled, setX, tohostGpa, fromhostGpa } from "./cpu/state";
 import { csrRead, csrWrite } from "./cpu/csr";
-import { flushTlb as flushAll, updateTlbBases } from "./cpu/mmu";
+import { completeMmioRead, flushTlb as flushAll, updateTlbBases } from "./cpu/mmu";
 import { resetCpu as reset } from "./cpu/reset";
-import { run as runInterpreter, extendLoad } from "./cpu/execute";
-import { clearPendingRead, pendingFunct3, pendingRd, pendingRead } from "./exit";
+import { run as runInterpreter } from "./cpu/execute";
+import { clearMmioInFlight, mmioInFlight } from "./exit";
 import { mtime, nextDeadline, setInsnsPerTick, setMtime as setTime } from "./irq/clint";
 import { plicSetIrq } from "./irq/plic";
 
@@ -24,11 +24,9 @@ export function run(budget: i32): i32 {
   return runInterpreter(budget);
 }
 
-/** Complete the pending MMIO read: the value lands in its destination register. */
+/** Complete the pending MMIO read: the value lands in its destination register (x or f). */
 export function setData(value: u64): void {
-  if (!pendingRead) return;
-  setX(pendingRd, extendLoad(value, pendingFunct3));
-  clearPendingRead();
+  completeMmioRead(value);
 }
 
 /** setData without a 64-bit parameter: the host passes halves, so no BigInt crosses the boundary. */
@@ -118,14 +116,15 @@ export function getMipLines(): u64 {
 
 /**
  * Turn the MMIO exit just returned into a guest access fault (the bus policy for an access
- * that hit no device): the instruction is abandoned and the trap is taken on re-entry.
+ * that hit no device): the instruction is abandoned, never retires, and the trap is taken on
+ * re-entry. Does nothing unless the last exit was an MMIO access still in flight.
  */
 export function faultLastAccess(): void {
+  if (!mmioInFlight) return;
   const kind = <i32>load<u32>(EXIT_KIND);
-  if (kind != EXIT_MMIO_READ && kind != EXIT_MMIO_WRITE) return;
-  clearPendingRead();
+  clearMmioInFlight();
   pc = load<u64>(EXIT_PC);
-  trapFromDecoder(kind == EXIT_MMIO_READ ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, load<u64>(EXIT_VA));
+  trapUncounted(kind == EXIT_MMIO_READ ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS, load<u64>(EXIT_VA));
 }
 
 export {

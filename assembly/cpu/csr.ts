@@ -25,8 +25,14 @@ import { put, take } from "../state-io";
 /** Set by csrRead/csrWrite when the CSR does not exist. */
 export let csrMissing: bool = false;
 
+// mcycle and minstret are the retired count plus an offset (a write sets the offset); while
+// mcountinhibit.CY / .IR is set the counter stands still at its *Frozen value instead.
 let cycleOffset: u64 = 0;
 let instretOffset: u64 = 0;
+let cycleFrozen: u64 = 0;
+let instretFrozen: u64 = 0;
+const INHIBIT_CY: u64 = 1;
+const INHIBIT_IR: u64 = 4;
 let mseccfg: u64 = 0;
 const PMP_COUNT: u32 = 64;
 // pmpcfg0, 2, ... 14 (RV64 has only the even ones) and pmpaddr0..63: WARL storage, not enforced.
@@ -36,6 +42,8 @@ const pmpaddr = new StaticArray<u64>(PMP_COUNT);
 export function csrReset(): void {
   cycleOffset = 0;
   instretOffset = 0;
+  cycleFrozen = 0;
+  instretFrozen = 0;
   mseccfg = 0;
   for (let i = 0; i < 8; i++) pmpcfg[i] = 0;
   for (let i: u32 = 0; i < PMP_COUNT; i++) pmpaddr[i] = 0;
@@ -101,8 +109,10 @@ export function csrRead(csr: u32): u64 {
     case CSR_MTVAL: return mtval;
     case CSR_MIP: return mip();
     case CSR_MSECCFG: return mseccfg;
-    case CSR_MCYCLE: case CSR_CYCLE: return currentInstret() + cycleOffset;
-    case CSR_MINSTRET: case CSR_INSTRET: return currentInstret() + instretOffset;
+    case CSR_MCYCLE: case CSR_CYCLE:
+      return (mcountinhibit & INHIBIT_CY) != 0 ? cycleFrozen : currentInstret() + cycleOffset;
+    case CSR_MINSTRET: case CSR_INSTRET:
+      return (mcountinhibit & INHIBIT_IR) != 0 ? instretFrozen : currentInstret() + instretOffset;
     case CSR_TIME: return mtime();
     case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MHARTID: case CSR_MCONFIGPTR:
       return 0;
@@ -188,7 +198,7 @@ export function csrWrite(csr: u32, v: u64): void {
       endChunk();
       return;
     }
-    case CSR_MCOUNTINHIBIT: mcountinhibit = v & 0xfffffffd; return;
+    case CSR_MCOUNTINHIBIT: writeCountinhibit(v & 0xfffffffd); return; // TM is read-only zero
     case CSR_MSCRATCH: mscratch = v; return;
     case CSR_MEPC: mepc = v & ~<u64>1; return;
     case CSR_MCAUSE: mcause = v; return;
@@ -201,8 +211,19 @@ export function csrWrite(csr: u32, v: u64): void {
       return;
     }
     case CSR_MSECCFG: mseccfg = v & 7; return;
-    case CSR_MCYCLE: cycleOffset = v - currentInstret(); return;
-    case CSR_MINSTRET: instretOffset = v - currentInstret(); return;
+    // The next instruction reads the value written: the write replaces the writing
+    // instruction's own increment (unprivileged spec, Zicsr), and currentInstret() already
+    // counts that instruction.
+    case CSR_MCYCLE: {
+      if ((mcountinhibit & INHIBIT_CY) != 0) cycleFrozen = v;
+      else cycleOffset = v - currentInstret();
+      return;
+    }
+    case CSR_MINSTRET: {
+      if ((mcountinhibit & INHIBIT_IR) != 0) instretFrozen = v;
+      else instretOffset = v - currentInstret();
+      return;
+    }
   }
   if ((csr >= CSR_MHPMCOUNTER3 && csr <= CSR_MHPMCOUNTER31) ||
       (csr >= CSR_MHPMEVENT3 && csr <= CSR_MHPMEVENT31)) {
@@ -230,6 +251,25 @@ export function csrWrite(csr: u32, v: u64): void {
 export function csrExists(csr: u32): bool {
   csrRead(csr);
   return !csrMissing;
+}
+
+/**
+ * mcountinhibit: CY and IR stop mcycle and minstret (the hpm bits are kept, their counters are
+ * zero anyway). The write takes effect after the writing instruction: it still counts when it
+ * stops a counter (currentInstret() includes it), and does not when it restarts one.
+ */
+function writeCountinhibit(v: u64): void {
+  const now = currentInstret();
+  const changed = mcountinhibit ^ v;
+  if ((changed & INHIBIT_CY) != 0) {
+    if ((v & INHIBIT_CY) != 0) cycleFrozen = now + cycleOffset;
+    else cycleOffset = cycleFrozen - now;
+  }
+  if ((changed & INHIBIT_IR) != 0) {
+    if ((v & INHIBIT_IR) != 0) instretFrozen = now + instretOffset;
+    else instretOffset = instretFrozen - now;
+  }
+  mcountinhibit = v;
 }
 
 function writeMstatus(v: u64): void {

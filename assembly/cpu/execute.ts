@@ -3,6 +3,13 @@
 // Interrupts are checked at chunk boundaries (every CHUNK instructions), and a chunk is cut short
 // by anything that can make an interrupt deliverable (CSR writes, xRET, WFI), as TinyEMU does.
 // Guest faults never become Wasm traps: a fault sets `stop` and the loop continues at the handler.
+//
+// Retired instructions (minstret, mcycle, EXIT_INSNS, the deterministic clock) are counted per
+// chunk, not per instruction: instret is advanced by the chunk size up front and chunkLeft gives
+// back what did not run. An instruction that runs without retiring (an exception, including
+// ECALL and EBREAK; an SBI call; an MMIO access until the host completes it) gives its count back
+// on that slow path (state.ts, unretire). An interrupt is taken between instructions, so the
+// interrupted instruction has not run and is not counted.
 import { EXIT_BUDGET, EXIT_INSNS, EXIT_NONE, EXIT_SBI, EXIT_WFI } from "../layout";
 import {
   CAUSE_BREAKPOINT, CAUSE_ECALL_U, CAUSE_ILLEGAL_INSN, CAUSE_LOAD_ACCESS, CAUSE_MISALIGNED_LOAD,
@@ -10,10 +17,11 @@ import {
   PRIV_S, PRIV_U,
 } from "./csrs";
 import {
-  chunkLeft, endChunk, getX, instret, mie, mip, mstatus, pc, priv, reservation, sbiEnabled, setX,
+  chunkLeft, chunkUnretired, endChunk, getX, instret, mie, mip, mstatus, pc, priv, reservation,
+  sbiEnabled, setX, unretire,
 } from "./state";
 import {
-  ACCESS_LOAD, ACCESS_STORE, fetchAddend, fetchRefill, fetchUpperHalf, fetchVpn, flushTlb,
+  ACCESS_LOAD, ACCESS_STORE, extendLoad, fetchAddend, fetchRefill, fetchUpperHalf, fetchVpn, flushTlb,
   inRam, lastTranslateFailed, loadSlow, ramLinear, storeSlow, tlbLoadBase, tlbProbe,
   tlbStoreBase, translateAtomic,
 } from "./mmu";
@@ -22,17 +30,27 @@ import { csrAllowed, csrExists, csrRead, csrWrite } from "./csr";
 import { expandCompressed } from "./compressed";
 import { executeFp } from "./fpu/execute-fp";
 import { div, divu, divuw, divw, mulh, mulhsu, mulhu, rem, remu, remuw, remw } from "./alu";
-import { exitKind, requestExit, stop, STOP_EXIT, STOP_NONE } from "../exit";
+import { clearMmioInFlight, exitKind, mmioInFlight, requestExit, stop, STOP_EXIT, STOP_NONE } from "../exit";
 import { updateTimerLine } from "../irq/clint";
 
 const CHUNK: i32 = 4096;
 
-/** Run until an exit or until `budget` instructions retire; returns the exit kind. */
+/**
+ * Run until an exit or until `budget` instructions have run (retired, or trapped without
+ * retiring); returns the exit kind. EXIT_INSNS gets the number that retired.
+ */
 export function run(budget: i32): i32 {
   stop = STOP_NONE;
   exitKind = EXIT_NONE;
   const start = instret;
   let remaining: i32 = budget;
+  if (mmioInFlight) {
+    // The host has completed the MMIO access the last run exited for (a read's value is in
+    // place): that instruction retires now, counted in this run.
+    clearMmioInFlight();
+    instret++;
+    remaining--;
+  }
   while (true) {
     if (remaining <= 0) {
       requestExit(EXIT_BUDGET, 0, 0, 0, pc);
@@ -43,10 +61,13 @@ export function run(budget: i32): i32 {
     const n = remaining < CHUNK ? remaining : CHUNK;
     const chunkStart = instret;
     chunkLeft = n;
+    chunkUnretired = 0;
     instret += <u64>n;
     executeChunk();
     endChunk();
-    remaining -= <i32>(instret - chunkStart);
+    // The budget pays for every instruction that ran, retired or not, so a guest that does
+    // nothing but trap still returns to the host.
+    remaining -= <i32>(instret - chunkStart) + chunkUnretired;
     if (stop == STOP_EXIT) break;
     stop = STOP_NONE;
   }
@@ -76,19 +97,6 @@ export function run(budget: i32): i32 {
 
 @inline function sext32(v: u64): u64 {
   return <u64><i64><i32>v;
-}
-
-/** Sign- or zero-extend a loaded value by the load's funct3. */
-export function extendLoad(v: u64, funct3: u32): u64 {
-  switch (funct3) {
-    case 0: return <u64><i64><i8>v;
-    case 1: return <u64><i64><i16>v;
-    case 2: return <u64><i64><i32>v;
-    case 4: return v & 0xff;
-    case 5: return v & 0xffff;
-    case 6: return v & 0xffffffff;
-    default: return v;
-  }
 }
 
 function illegal(raw: u32): void {
@@ -149,7 +157,7 @@ function executeChunk(): void {
             default: v = <u64>load<u32>(host); break;
           }
         } else {
-          v = loadSlow(va, size, rd, funct3);
+          v = loadSlow(va, size, rd, funct3, false);
           if (stop != STOP_NONE) {
             if (stop == STOP_EXIT) { pc = next; return; }
             stop = STOP_NONE;
@@ -393,7 +401,12 @@ function executePrivileged(insn: u32, raw: u32, rd: u32, rs1: u32, next: u64): b
   switch (insn >> 20) {
     case 0x000: { // ECALL
       if (priv == PRIV_S && sbiEnabled) {
+        // The host's SBI stands in for M-mode firmware: the guest sees an ECALL trap that the
+        // firmware handled and returned from (pc = next). The ECALL does not retire, as any
+        // trapping ECALL (privileged spec 3.3.1), and the handler retires nothing of the
+        // guest's: an SBI call counts zero instructions.
         requestExit(EXIT_SBI, 0, 0, 0, pc);
+        unretire();
         return false;
       }
       raiseException(CAUSE_ECALL_U + <u64>priv, 0);

@@ -15,9 +15,13 @@ import {
   CAUSE_STORE_ACCESS, CAUSE_STORE_PAGE_FAULT, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV,
   MSTATUS_MXR, MSTATUS_SUM, PRIV_M, PRIV_S, PRIV_U,
 } from "./csrs";
-import { mstatus, pc, priv, ramSize, satp, tohostGpa } from "./state";
+import { mstatus, pc, priv, ramSize, satp, setX, tohostGpa, unretire } from "./state";
 import { raiseException } from "./trap";
-import { requestExit, setPendingRead } from "../exit";
+import {
+  clearPendingRead, mmioInFlight, pendingFp, pendingFunct3, pendingRd, pendingRead, requestExit,
+  setPendingRead,
+} from "../exit";
+import { markFsDirty, setF, setF32 } from "./fpu/regs";
 import { CLINT_BASE, CLINT_SIZE, clintRead, clintWrite } from "../irq/clint";
 import { PLIC_BASE, PLIC_SIZE, plicRead, plicWrite } from "../irq/plic";
 
@@ -165,8 +169,25 @@ function fail(va: u64, access: u32, page: bool): u64 {
 
 // ---------------------------------------------------------------- loads
 
-/** Slow path of a load: translation, page-crossing, devices. Sets `stop` on a trap or exit. */
-export function loadSlow(va: u64, size: u32, rd: u32, funct3: u32): u64 {
+/** Sign- or zero-extend a loaded value by the (integer) load's funct3. */
+export function extendLoad(v: u64, funct3: u32): u64 {
+  switch (funct3) {
+    case 0: return <u64><i64><i8>v;
+    case 1: return <u64><i64><i16>v;
+    case 2: return <u64><i64><i32>v;
+    case 4: return v & 0xff;
+    case 5: return v & 0xffff;
+    case 6: return v & 0xffffffff;
+    default: return v;
+  }
+}
+
+/**
+ * Slow path of a load: translation, page-crossing, devices. Sets `stop` on a trap or exit.
+ * Returns the raw little-endian bits (the caller extends or boxes them). `rd`, `funct3` and
+ * `fp` (rd is an f register: FLW/FLD) say where an MMIO read exit completes later.
+ */
+export function loadSlow(va: u64, size: u32, rd: u32, funct3: u32, fp: bool): u64 {
   if ((<u32>va & 0xfff) + size > 4096) return loadCrossing(va, size);
   const pa = translate(va, ACCESS_LOAD, dataPriv);
   if (translateFailed) return 0;
@@ -180,11 +201,39 @@ export function loadSlow(va: u64, size: u32, rd: u32, funct3: u32): u64 {
   }
   if (pa - CLINT_BASE < CLINT_SIZE) return clintRead(<u32>(pa - CLINT_BASE), size);
   if (pa - PLIC_BASE < PLIC_SIZE) return plicRead(<u32>(pa - PLIC_BASE), size);
-  // A host device: exit; setData() completes the load into rd on re-entry.
-  requestExit(EXIT_MMIO_READ, pa, size, 0, pc);
-  store<u64>(EXIT_VA, va);
-  setPendingRead(rd, funct3);
+  // A host device: exit; setData() completes the load into rd (completeMmioRead).
+  mmioExit(EXIT_MMIO_READ, pa, size, 0, va);
+  setPendingRead(rd, funct3, fp);
   return 0;
+}
+
+/**
+ * Hand the access to the host: an MMIO exit. The instruction is not complete until the host
+ * resumes the VCPU, so it leaves the retired count now; run() counts it on re-entry, or
+ * faultLastAccess makes it an access fault that never retires (exit.ts, mmioInFlight).
+ */
+function mmioExit(kind: i32, pa: u64, size: u32, data: u64, va: u64): void {
+  requestExit(kind, pa, size, data, pc);
+  store<u64>(EXIT_VA, va);
+  unretire();
+  mmioInFlight = true;
+}
+
+/**
+ * The host's value for the pending MMIO read lands where the load would have put a RAM value:
+ * an x register extended by funct3, or an f register as FLW/FLD from RAM would write it (FLW
+ * NaN-boxes its 32 bits, FLD takes all 64; either makes mstatus.FS dirty).
+ */
+export function completeMmioRead(value: u64): void {
+  if (!pendingRead) return;
+  clearPendingRead();
+  if (!pendingFp) {
+    setX(pendingRd, extendLoad(value, pendingFunct3));
+    return;
+  }
+  if (pendingFunct3 == 2) setF32(pendingRd, <u32>value);
+  else setF(pendingRd, value);
+  markFsDirty();
 }
 
 @inline function loadRam(linear: u32, size: u32): u64 {
@@ -241,8 +290,7 @@ export function storeSlow(va: u64, size: u32, value: u64): void {
     return;
   }
   const mask: u64 = size >= 8 ? <u64>-1 : (<u64>1 << (<u64>size << 3)) - 1;
-  requestExit(EXIT_MMIO_WRITE, pa, size, value & mask, pc);
-  store<u64>(EXIT_VA, va);
+  mmioExit(EXIT_MMIO_WRITE, pa, size, value & mask, va);
 }
 
 @inline function storeRam(linear: u32, size: u32, value: u64): void {

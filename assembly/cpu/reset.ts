@@ -2,7 +2,7 @@
 import { REGS, FREGS } from "../layout";
 import { MSTATUS_XLEN_FIELDS, PRIV_M } from "./csrs";
 import {
-  chunkLeft, instret, mcause, mcounteren, mcountinhibit, medeleg, menvcfg, mepc, mideleg, mie,
+  chunkLeft, chunkUnretired, instret, mcause, mcounteren, mcountinhibit, medeleg, menvcfg, mepc, mideleg, mie,
   mipLines, mipSoft, mscratch, mstatus, mtval, mtvec, pc, priv, reservation, satp, scause,
   scounteren, senvcfg, sepc, sscratch, stimecmp, stval, stvec,
 } from "./state";
@@ -10,7 +10,7 @@ import { flushTlb, updateTlbBases } from "./mmu";
 import { csrReset } from "./csr";
 import { clintReset } from "../irq/clint";
 import { plicReset } from "../irq/plic";
-import { clearPendingRead } from "../exit";
+import { clearMmioInFlight } from "../exit";
 
 export function resetCpu(entry: u64): void {
   memory.fill(REGS, 0, 32 * 8);
@@ -42,11 +42,12 @@ export function resetCpu(entry: u64): void {
   stimecmp = -1;
   instret = 0;
   chunkLeft = 0;
+  chunkUnretired = 0;
   reservation = -1;
   csrReset();
   clintReset();
   plicReset();
-  clearPendingRead();
+  clearMmioInFlight();
   flushTlb();
   updateTlbBases();
 }

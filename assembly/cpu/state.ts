@@ -38,10 +38,17 @@ export let senvcfg: u64 = 0;
 export let satp: u64 = 0;
 export let stimecmp: u64 = -1;
 
-/** Retired instructions since reset (also mcycle: one cycle per instruction). */
+/**
+ * Retired instructions since reset (minstret, and mcycle: one cycle per instruction). run()
+ * advances it by a whole chunk when the chunk starts; `chunkLeft` says how much of that has not
+ * run yet (currentInstret), and an instruction that runs but does not retire gives its count
+ * back (unretire).
+ */
 export let instret: u64 = 0;
 /** Instructions still to run in the current chunk; lets CSR reads see an exact instret. */
 export let chunkLeft: i32 = 0;
+/** Instructions of the current chunk that ran but did not retire (run() charges them to the budget). */
+export let chunkUnretired: i32 = 0;
 
 /** LR/SC reservation: physical address, or -1 when none is held. */
 export let reservation: u64 = -1;
@@ -58,6 +65,17 @@ export let ramSize: u64 = 0;
 /** Current instret, exact even in the middle of a chunk. */
 @inline export function currentInstret(): u64 {
   return instret - <u64>chunkLeft;
+}
+
+/**
+ * The instruction in progress does not retire: it raised a synchronous exception (an exception
+ * "is not considered to retire", privileged spec 3.3.1, ECALL and EBREAK included) or handed
+ * itself to the host (an SBI call, an MMIO access still to complete). Called on those paths
+ * only, never per instruction; inside a chunk, after the instruction took its count.
+ */
+@inline export function unretire(): void {
+  instret--;
+  chunkUnretired++;
 }
 
 /**

@@ -6,7 +6,7 @@ import {
 } from "./csrs";
 import {
   mcause, medeleg, mepc, mideleg, mie, mip, mstatus, mtval, mtvec, pc, priv, reservation,
-  sbiEnabled, scause, sepc, stval, stvec,
+  sbiEnabled, scause, sepc, stval, stvec, unretire,
 } from "./state";
 import { internalError, stop, STOP_EXIT, STOP_TRAP } from "../exit";
 import { EXIT_ADDR, EXIT_DATA } from "../layout";
@@ -54,14 +54,27 @@ function enterTrap(cause: u64, tval: u64): void {
   return isInterrupt && (tvec & 3) == 1 ? base + (code << 2) : base;
 }
 
-/** Raise a synchronous exception at the current pc; the interpreter abandons the instruction. */
+/**
+ * Raise a synchronous exception at the current pc; the interpreter abandons the instruction,
+ * which does not retire.
+ */
 export function raiseException(cause: u64, tval: u64): void {
+  unretire();
   enterTrap(cause, tval);
   if (stop != STOP_EXIT) stop = STOP_TRAP; // an internal error from enterTrap must win
 }
 
 /** Take an exception from the decoder itself, which abandons the instruction without `stop`. */
 export function trapFromDecoder(cause: u64, tval: u64): void {
+  unretire();
+  enterTrap(cause, tval);
+}
+
+/**
+ * Take a synchronous exception for an instruction that already stands outside the retired count
+ * (an MMIO access the host faults after its exit: faultLastAccess), between run() calls.
+ */
+export function trapUncounted(cause: u64, tval: u64): void {
   enterTrap(cause, tval);
 }
 

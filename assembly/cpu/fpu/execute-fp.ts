@@ -6,13 +6,10 @@
 // With mstatus.FS = Off every F/D instruction is illegal. Writing an f register, or raising a
 // flag, sets FS = Dirty. The rounding mode is the instruction's rm field, or frm for DYN (7);
 // the reserved encodings 5 and 6, and DYN with frm >= 5, are illegal.
-import {
-  ACCESS_LOAD, dataPriv, inRam, lastTranslateFailed, loadSlow, storeSlow, tlbLoadBase, tlbProbe,
-  tlbStoreBase, translate,
-} from "../mmu";
-import { CAUSE_ILLEGAL_INSN, CAUSE_LOAD_ACCESS, MSTATUS_FS } from "../csrs";
+import { loadSlow, storeSlow, tlbLoadBase, tlbProbe, tlbStoreBase } from "../mmu";
+import { CAUSE_ILLEGAL_INSN, MSTATUS_FS } from "../csrs";
 import { getX, mstatus, pc, setX } from "../state";
-import { raiseException, trapFromDecoder } from "../trap";
+import { trapFromDecoder } from "../trap";
 import { stop, STOP_NONE } from "../../exit";
 import {
   exc, fflags, frm, getF, getF32, markFsDirty, setF, setF32, RM_DYN,
@@ -72,18 +69,9 @@ function loadFp(insn: u32, raw: u32, next: u64): void {
   if (host != 0 && (<u32>va & 0xfff) <= 4096 - size) {
     v = size == 4 ? <u64>load<u32>(host) : load<u64>(host);
   } else {
-    if ((<u32>va & 0xfff) + size <= 4096) {
-      // An MMIO read completes later into an integer register, so FP loads take RAM only
-      // (page-crossing loads are RAM-only in loadSlow already).
-      const pa = translate(va, ACCESS_LOAD, dataPriv);
-      if (lastTranslateFailed()) return;
-      if (!inRam(pa, <u64>size)) {
-        raiseException(CAUSE_LOAD_ACCESS, va);
-        return;
-      }
-    }
-    v = loadSlow(va, size, rd, funct3); // fills the TLB
-    if (stop != STOP_NONE) return;
+    // RAM, an in-core device, or an MMIO exit whose setData() completes into f[rd].
+    v = loadSlow(va, size, rd, funct3, true);
+    if (stop != STOP_NONE) return; // trap, or an exit (the caller completes pc)
   }
   if (size == 4) setF32(rd, <u32>v);
   else setF(rd, v);

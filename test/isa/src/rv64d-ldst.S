@@ -5,7 +5,8 @@
 # 4 KiB page; C.FLD/C.FSD/C.FLDSP/C.FSDSP; access faults (cause 5/7, tval,
 # destination unchanged, memory untouched); Sv39: FP loads/stores in S mode
 # through a 4 KiB page, load/store page faults (13/15) on unmapped and
-# read-only pages.
+# read-only pages; FP loads/stores to a device (the CLINT) behave as integer
+# accesses of the same width (FLW boxes, FSW writes the low 32 bits).
 #include "test.h"
 
 #define LDD(f, v)  li t0, v; fmv.d.x f, t0
@@ -258,6 +259,37 @@ test_main:
   CHKF(f19, 0x4000000000000000)
   csrw satp, zero
   sfence.vma
+
+  # 44-45: the CLINT through FP loads and stores: mtimecmp by FSD/FLD and by
+  #        halves (FLW/FSW), msip by FSW raising mip.MSIP
+  SET_TEST(44)
+  li a1, CLINT_MTIMECMP
+  LDD(f20, 0x7123456789abcdef)
+  fsd f20, 0(a1)
+  ld a0, 0(a1)
+  CHECK(a0, 0x7123456789abcdef)
+  fld f21, 0(a1)
+  CHKF(f21, 0x7123456789abcdef)
+  flw f22, 4(a1)
+  CHKF(f22, 0xffffffff71234567)
+  LDD(f23, 0xfedcba9813579bdf)
+  fsw f23, 0(a1)
+  ld a0, 0(a1)
+  CHECK(a0, 0x7123456713579bdf)
+  li t0, -1
+  sd t0, 0(a1)
+  SET_TEST(45)
+  li a1, CLINT_MSIP
+  LDD(f24, 1)
+  fsw f24, 0(a1)
+  csrr a0, mip
+  CHECK_BITS(a0, MIP_MSIP, MIP_MSIP)
+  flw f25, 0(a1)
+  CHKF(f25, 0xffffffff00000001)
+  LDD(f26, 0)
+  fsw f26, 0(a1)
+  csrr a0, mip
+  CHECK_BITS(a0, MIP_MSIP, 0)
   j pass
 
   .data
