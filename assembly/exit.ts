@@ -66,15 +66,18 @@ export function internalError(msg: string, atPc: u64): void {
   endChunk(); // end the chunk now: run() returns the exit
 }
 
-/** Snapshot: an MMIO read waiting for setData (a snapshot taken between an exit and its completion). */
+/** Snapshot: an MMIO access between its exit and the next run (its read value pending, or waiting to retire). */
 export function saveExitState(): void {
-  put(pendingRead ? 1 : 0);
+  put((pendingRead ? 1 : 0) | (pendingFp ? 2 : 0) | (mmioInFlight ? 4 : 0));
   put(<u64>pendingRd);
   put(<u64>pendingFunct3);
 }
 
 export function loadExitState(length: u32): void {
-  pendingRead = take(length) != 0;
+  const flags = take(length);
+  pendingRead = (flags & 1) != 0;
+  pendingFp = (flags & 2) != 0;
+  mmioInFlight = (flags & 4) != 0;
   pendingRd = <u32>take(length) & 31;
   pendingFunct3 = <u32>take(length) & 7;
 }

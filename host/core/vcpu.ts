@@ -50,7 +50,7 @@ export class Vcpu {
     this.core.resetCpu(pc);
   }
 
-  /** Run until an exit or until `budgetInsns` instructions retire (at most 2^31-1). */
+  /** Run until an exit or until `budgetInsns` instructions have run (retired or trapped; at most 2^31-1). exitInsns says how many retired. */
   run(budgetInsns: number): ExitKind {
     return this.core.run(budgetInsns) as ExitKind;
   }

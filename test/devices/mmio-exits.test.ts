@@ -13,12 +13,12 @@
 // but trap still spends its budget and returns.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ExitKind } from "../../host/abi.js";
-import type { BusDevice } from "../../host/bus.js";
-import type { Vcpu } from "../../host/vcpu.js";
-import { newVcpu } from "../helpers/core.js";
-import { addi, code, jal, ZERO, T0, T1 } from "../fixtures/rv64-asm.js";
-import { DEVICE_GUEST_DIR, prepareDeviceGuest } from "./fixtures/device-guest.js";
+import { ExitKind } from "../../host/core/abi.js";
+import type { BusDevice } from "../../host/devices/bus.js";
+import type { Vcpu } from "../../host/core/vcpu.js";
+import { newVcpu } from "../support/core.js";
+import { addi, code, jal, ZERO, T0, T1 } from "../support/rv64-asm.js";
+import { DEVICE_GUEST_DIR, prepareDeviceGuest } from "../support/device-guest.js";
 
 const FP_MMIO_ELF = join(DEVICE_GUEST_DIR, "fp-mmio.elf");
 const FPDEV_BASE = 0x1004_0000n;
@@ -154,7 +154,7 @@ async function bareGuest(words: number[], priv = 3): Promise<Vcpu> {
   const vcpu = await newVcpu(1 << 20);
   vcpu.guest.write(RAM_BASE, code(words));
   vcpu.reset(RAM_BASE);
-  vcpu.core.setPriv(priv);
+  vcpu.priv = priv;
   return vcpu;
 }
 
@@ -180,8 +180,8 @@ describe("instruction counts across exits (bare VCPU)", () => {
     vcpu.setReg(T1, UNMAPPED);
     expect(vcpu.run(100)).toBe(ExitKind.MmioRead);
     expect(vcpu.exitInsns).toBe(1);
-    vcpu.core.faultLastAccess();
-    vcpu.core.faultLastAccess(); // no access in flight any more: nothing happens
+    vcpu.faultLastAccess();
+    vcpu.faultLastAccess(); // no access in flight any more: nothing happens
     expect(vcpu.pc).toBe(RAM_BASE + 8n);
     expect(vcpu.getCsr(CSR_MCAUSE)).toBe(5n);
     expect(vcpu.getCsr(CSR_MEPC)).toBe(RAM_BASE + 4n);
@@ -193,7 +193,7 @@ describe("instruction counts across exits (bare VCPU)", () => {
 
   it("an SBI call counts no instruction: the ECALL does not retire and the host retires nothing", async () => {
     const vcpu = await bareGuest([addi(T0, ZERO, 1), ECALL, addi(T0, T0, 1), jal(ZERO, 0)], 1);
-    vcpu.core.setSbiEnabled(1);
+    vcpu.enableSbiExits(true);
     vcpu.setCsr(CSR_MCOUNTEREN, -1n);
     expect(vcpu.run(100)).toBe(ExitKind.Sbi);
     expect(vcpu.exitInsns).toBe(1);
