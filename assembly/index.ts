@@ -132,4 +132,4 @@ export {
   queueSetNotify,
 } from "./virtio/queue";
 
-export { saveState, loadState } from "./snapshot";
+export { saveState, loadState, nextUsedPage } from "./snapshot";

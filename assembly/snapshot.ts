@@ -8,11 +8,11 @@
 // exit.ts): adding a field there means adding it to its save/load pair and bumping
 // STATE_VERSION, and test/unit/snapshot-core.test.ts runs a guest across a save/load to catch a
 // field that was forgotten.
-import { FREGS, LOAD_BAD_LENGTH, LOAD_BAD_VERSION, LOAD_OK, REGS, SNAPSHOT_BASE } from "./layout";
+import { FREGS, LOAD_BAD_LENGTH, LOAD_BAD_VERSION, LOAD_OK, RAM_OFFSET, REGS, SNAPSHOT_BASE } from "./layout";
 import {
   instret, mcause, mcounteren, mcountinhibit, medeleg, menvcfg, mepc, mideleg, mie, mipLines, mipSoft,
   misa, mscratch, mstatus, mtval, mtvec, pc, priv, reservation, satp, scause, scounteren, senvcfg, sepc,
-  sscratch, stimecmp, stval, stvec, chunkLeft,
+  sscratch, stimecmp, stval, stvec, chunkLeft, ramSize,
 } from "./cpu/state";
 import { loadCsrState, saveCsrState } from "./cpu/csr";
 import { loadFpState, saveFpState } from "./cpu/fpu/regs";
@@ -84,4 +84,20 @@ export function loadState(length: u32): i32 {
   flushTlb();
   updateTlbBases();
   return overran() || used() != length ? LOAD_BAD_LENGTH : LOAD_OK;
+}
+
+/**
+ * The first 4 KiB page of guest RAM at or after `from` that holds a nonzero byte (the page count
+ * when none does): a snapshot skips the pages that hold nothing, and a Wasm loop finds them
+ * far faster than the host could.
+ */
+export function nextUsedPage(from: u32): u32 {
+  const pages = <u32>(ramSize >> 12);
+  for (let p = from; p < pages; p++) {
+    const start = RAM_OFFSET + (p << 12);
+    for (let a = start; a < start + 4096; a += 8) {
+      if (load<u64>(a) != 0) return p;
+    }
+  }
+  return pages;
 }

@@ -24,5 +24,5 @@ export async function createVm(options: VmOptions): Promise<WasmvisorVm> {
   const module = core instanceof WebAssembly.Module ? core : await WebAssembly.compile(core as Uint8Array<ArrayBuffer>);
   const console = new ConsoleHub();
   const machine = await buildMachine(module, spec, console);
-  return new WasmvisorVm(machine, console, spec.limits ?? {});
+  return new WasmvisorVm(machine, console, spec.limits ?? {}, spec.snapshotCodec);
 }

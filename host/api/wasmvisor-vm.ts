@@ -3,6 +3,8 @@ import type { ConsoleBackend, InputHold } from "../backends/console.js";
 import type { ExitProfiler } from "../profile/profiler.js";
 import { profileJson, type ProfileJson } from "../profile/report.js";
 import type { Machine } from "../vmm/builder.js";
+import type { SnapshotCodec } from "../snapshot/codec.js";
+import { snapshotMachine } from "../snapshot/machine-snapshot.js";
 import type { RunLimits, VmResult } from "../vmm/vm.js";
 
 export type VmEvent = "console" | "shutdown";
@@ -43,6 +45,8 @@ export class ConsoleHub implements ConsoleBackend {
 export class WasmvisorVm {
   private readonly shutdownListeners: Array<(result: VmResult) => void> = [];
   private running: Promise<VmResult> | undefined;
+  private readonly disposers: Array<() => void> = [];
+  private disposed = false;
 
   /** @internal use createVm() */
   constructor(
@@ -50,6 +54,7 @@ export class WasmvisorVm {
     readonly machine: Machine,
     private readonly console: ConsoleHub,
     private readonly defaultLimits: RunLimits = {},
+    private readonly snapshotCodec?: SnapshotCodec,
   ) {}
 
   /** The exit profiler, when profiling is on. */
@@ -64,13 +69,33 @@ export class WasmvisorVm {
     return this;
   }
 
-  /** Start the guest; resolves when it stops (power off, halt, limit, error or stop()). Limits default to the spec's. */
+  /**
+   * Run the guest; resolves when it stops (power off, halt, limit, error or stop()). Limits default
+   * to the spec's. While a run is under way, run() returns it; after one ends at a limit or a
+   * stop(), run() goes on from where it stopped. A guest that powered off, halted or failed is done:
+   * the VM's files and descriptors are released then (or by dispose()).
+   */
   run(limits: RunLimits = this.defaultLimits): Promise<VmResult> {
+    if (this.disposed) return Promise.reject(new Error("this VM was disposed"));
     this.running ??= this.machine.vm.run(limits).then((result) => {
+      this.running = undefined;
       for (const l of this.shutdownListeners) l(result);
+      if (!["budget", "timeout", "stopped"].includes(result.reason.kind)) this.dispose();
       return result;
     });
     return this.running;
+  }
+
+  /** Release what the VM holds open (disk files, entropy descriptors). Safe to call twice. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const d of this.disposers.splice(0)) d();
+  }
+
+  /** @internal run `release` when the VM is disposed (node.ts: close what it opened). */
+  onDispose(release: () => void): void {
+    this.disposers.push(release);
   }
 
   pause(): void {
@@ -101,6 +126,21 @@ export class WasmvisorVm {
   /** Input sent and not yet read by the guest (on the console it reads). A sender may wait while this is large. */
   get inputBacklogBytes(): number {
     return this.console.inputBacklogBytes;
+  }
+
+  /**
+   * Save the whole machine (CPU, devices, consoles, entropy, disk overlays, RAM) as snapshot
+   * bytes; createVm({ restore }) continues from them. A running VM is parked between exits for
+   * the capture and then goes on.
+   */
+  async snapshot(): Promise<Uint8Array> {
+    const wasPaused = this.paused;
+    await this.machine.vm.park();
+    try {
+      return await snapshotMachine(this.machine, this.snapshotCodec);
+    } finally {
+      if (!wasPaused) this.resume();
+    }
   }
 
   /** The exit profile so far (undefined when profiling is off). */

@@ -27,4 +27,15 @@ export class ByteQueue {
     this.head = 0;
     this.count = 0;
   }
+  /** The bytes held, oldest first (a copy). */
+  toArray(): Uint8Array {
+    const out = new Uint8Array(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.bytes[(this.head + i) % this.bytes.length]!;
+    return out;
+  }
+  /** Replace the contents (at most `capacity` bytes are kept). */
+  fill(bytes: Uint8Array): void {
+    this.clear();
+    for (const b of bytes.subarray(0, this.bytes.length)) this.push(b);
+  }
 }

@@ -148,4 +148,12 @@ export class InputQueue implements InputHold {
   readByte(): number {
     return this.bytes.count > 0 ? this.bytes.shift() : -1;
   }
+  /** What it holds, oldest first (snapshots). */
+  held(): Uint8Array {
+    return this.bytes.toArray();
+  }
+  /** Hold exactly these bytes (a restored snapshot). */
+  hold(bytes: Uint8Array): void {
+    this.bytes.fill(bytes);
+  }
 }

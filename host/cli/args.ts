@@ -20,8 +20,10 @@ interface ValueOption<T> {
   help: string;
   /** May be given more than once; the parsed value is then the list of values. */
   repeatable?: true;
+  /** Takes two values (`--flag A B`); parse then gets both. */
+  pair?: true;
   /** Turn the text into a value; throw UsageError naming the flag when it is malformed. */
-  parse(text: string, flag: string): T;
+  parse(text: string, flag: string, second?: string): T;
 }
 
 /** An option without a value (`--help`); its parsed value is `true`. */
@@ -97,6 +99,8 @@ function oneOf<T extends string>(choices: readonly T[]): (text: string, flag: st
 export interface DiskSpec {
   path: string;
   readOnly: boolean;
+  /** Copy-on-write: the guest's writes stay in memory (and in snapshots); the image is not written. */
+  overlay?: true;
 }
 
 function parseDisk(text: string, flag: string): DiskSpec {
@@ -104,8 +108,21 @@ function parseDisk(text: string, flag: string): DiskSpec {
   const path = parts[0] ?? "";
   if (path === "") throw new UsageError(`${flag} needs a file name`);
   const opts = parts.slice(1);
-  for (const o of opts) if (o !== "ro") throw new UsageError(`${flag}: unknown disk option '${o}' (only 'ro')`);
-  return { path, readOnly: opts.includes("ro") };
+  for (const o of opts) if (o !== "ro" && o !== "overlay") throw new UsageError(`${flag}: unknown disk option '${o}' (ro or overlay)`);
+  if (opts.includes("ro") && opts.includes("overlay")) throw new UsageError(`${flag}: ro and overlay exclude each other (an overlay takes writes)`);
+  return { path, readOnly: opts.includes("ro"), ...(opts.includes("overlay") ? { overlay: true as const } : {}) };
+}
+
+export interface SnapshotOnSpec {
+  /** Console text that triggers the snapshot (its first appearance). */
+  text: string;
+  file: string;
+}
+
+function parseSnapshotOn(text: string, flag: string, file?: string): SnapshotOnSpec {
+  if (text === "") throw new UsageError(`${flag} needs a non-empty TEXT to wait for`);
+  if (file === undefined || file === "") throw new UsageError(`${flag} needs a FILE to write`);
+  return { text, file };
 }
 
 export const RNG_CHOICES = ["virtio", "rngboi", "both", "none"] as const;
@@ -150,8 +167,9 @@ export const RUN_OPTIONS = {
   },
   disk: {
     flag: "--disk",
-    metavar: "FILE[,ro]",
-    help: "a raw disk image as virtio-blk (repeatable: the first is /dev/vda); ',ro' makes it read-only",
+    metavar: "FILE[,ro|,overlay]",
+    help: "a raw disk image as virtio-blk (repeatable: the first is /dev/vda); ',ro' makes it read-only, " +
+      "',overlay' keeps the guest's writes in memory (and in snapshots) and never writes the image",
     repeatable: true,
     parse: parseDisk,
   },
@@ -189,6 +207,23 @@ export const RUN_OPTIONS = {
     metavar: "on|off",
     help: "offer the Sstc extension (stimecmp) to the kernel (default on); off makes Linux use sbi_set_timer",
     parse: oneOf(ON_OFF),
+  },
+  snapshotOn: {
+    flag: "--snapshot-on",
+    metavar: "TEXT FILE",
+    help: "write a snapshot to FILE the first time the console prints TEXT (e.g. '/ # '), then stop with status 0",
+    pair: true,
+    parse: parseSnapshotOn,
+  },
+  restore: {
+    flag: "--restore",
+    metavar: "FILE",
+    help: "resume the machine saved in a snapshot FILE instead of booting a guest (give its disks again)",
+    parse: parseText,
+  },
+  restoreChangedDisks: {
+    flag: "--restore-changed-disks",
+    help: "with --restore: go on even if a disk's contents differ from when the snapshot was taken",
   },
   entropySeed: {
     flag: "--entropy-seed",
@@ -267,12 +302,16 @@ export interface RunCommand {
   sstc: boolean;
   unmapped?: (typeof UNMAPPED_CHOICES)[number];
   entropySeed?: bigint;
+  snapshotOn?: SnapshotOnSpec;
+  restorePath?: string;
+  restoreChangedDisks?: true;
   profile: boolean;
   disks: DiskSpec[];
   virtioConsole: boolean;
   profileJsonPath?: string;
   tracePath?: string;
-  memoryMiB: number;
+  /** Absent only with --restore (the snapshot's size then applies). */
+  memoryMiB?: number;
 }
 
 export type Command = { kind: "help"; text: string } | { kind: "version" } | RunCommand;
@@ -300,9 +339,23 @@ export function parseArgs(argv: readonly string[]): Command {
     virtioConsole: values.virtioConsole === true,
   };
   if (values.elf !== undefined && values.kernel !== undefined) throw new UsageError("give either --elf or --kernel, not both");
+  if (values.restore !== undefined) {
+    for (const [flag, given] of [["--elf", values.elf], ["--kernel", values.kernel]] as const) {
+      if (given !== undefined) throw new UsageError(`${flag} cannot go with --restore: the guest comes from the snapshot`);
+    }
+    run.restorePath = values.restore;
+    if (values.restoreChangedDisks === true) run.restoreChangedDisks = true;
+    // The snapshot decides the RAM size; only a --memory the user gave is checked against it.
+    if (values.memoryMiB === undefined) delete run.memoryMiB;
+  } else if (values.restoreChangedDisks === true) {
+    throw new UsageError("--restore-changed-disks needs --restore");
+  }
+  if (values.snapshotOn !== undefined) run.snapshotOn = values.snapshotOn;
   const kernelOnly = [["--initrd", values.initrd], ["--append", values.append], ["--bios", values.bios], ["--sstc", values.sstc]] as const;
   for (const [flag, value] of kernelOnly) {
-    if (value !== undefined && values.kernel === undefined) throw new UsageError(`${flag} needs --kernel`);
+    if (value !== undefined && values.kernel === undefined) {
+      throw new UsageError(values.restore !== undefined ? `${flag} cannot go with --restore: the guest comes from the snapshot` : `${flag} needs --kernel`);
+    }
   }
   if (values.elf !== undefined) run.elfPath = values.elf;
   if (values.kernel !== undefined) run.kernelPath = values.kernel;
@@ -358,7 +411,15 @@ export function parseOptions<Table extends OptionTable>(
       text = next;
       i++;
     }
-    const value = spec.parse(text, spec.flag);
+    let second: string | undefined;
+    if (spec.pair === true) {
+      second = args[i + 1];
+      if (eq >= 0 || second === undefined || (second.startsWith("-") && second !== "-")) {
+        throw new UsageError(`${spec.flag} needs two values (${spec.metavar})`);
+      }
+      i++;
+    }
+    const value = spec.parse(text, spec.flag, second);
     if (repeatable) ((values[key] ??= []) as unknown[]).push(value);
     else values[key] = value;
   }

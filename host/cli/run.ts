@@ -9,6 +9,7 @@ import type { RngDevice } from "../vmm/spec.js";
 import type { VmResult } from "../vmm/vm.js";
 import type { RunCommand } from "./args.js";
 import { ConsoleWriter } from "./console-writer.js";
+import { checkWritable, CliSnapshots } from "./snapshots.js";
 
 export const EXIT_PASS = 0;
 export const EXIT_GUEST_FAILED = 1;
@@ -43,14 +44,15 @@ const RNG_FLAG: Record<NonNullable<RunCommand["rng"]>, RngDevice[]> = {
   none: [],
 };
 
-/** The VM spec the flags describe, for one guest (`elf` for the demo's guests). */
+/**
+ * The VM spec the flags describe, for one guest (`elf` for the demo's guests). With --restore
+ * the snapshot decides the machine: only what the user gave goes in, to be checked against it.
+ */
 export function specFromFlags(cmd: RunCommand, elf?: string | URL): NodeVmOptions {
   const wantProfile = elf instanceof URL || cmd.profile || cmd.profileJsonPath !== undefined || cmd.tracePath !== undefined;
+  const restoring = cmd.restorePath !== undefined;
   const spec: NodeVmOptions = {
-    memoryMiB: cmd.memoryMiB,
-    rng: RNG_FLAG[cmd.rng ?? "both"],
-    unmapped: cmd.unmapped ?? "fault",
-    disks: cmd.disks.map((d) => ({ path: d.path, readOnly: d.readOnly })),
+    disks: cmd.disks.map((d) => ({ path: d.path, readOnly: d.readOnly, overlay: d.overlay === true })),
     // The CLI times every exit: its profile is read by a person, once, at the end.
     profile: wantProfile ? { timing: "all", trace: cmd.tracePath !== undefined } : false,
     limits: {
@@ -58,12 +60,18 @@ export function specFromFlags(cmd: RunCommand, elf?: string | URL): NodeVmOption
       ...(cmd.timeoutSeconds !== undefined ? { timeoutMs: cmd.timeoutSeconds * 1000 } : {}),
     },
   };
+  if (cmd.memoryMiB !== undefined) spec.memoryMiB = cmd.memoryMiB;
+  if (cmd.rng !== undefined || !restoring) spec.rng = RNG_FLAG[cmd.rng ?? "both"];
+  if (cmd.unmapped !== undefined || !restoring) spec.unmapped = cmd.unmapped ?? "fault";
   if (cmd.clock !== undefined) spec.clock = cmd.clock;
   if (cmd.entropySeed !== undefined) spec.entropySeed = cmd.entropySeed;
   if (cmd.virtioConsole) {
     spec.virtioConsole = { size: () => ({ cols: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24 }) };
   }
-  if (elf !== undefined) {
+  if (restoring) {
+    spec.restore = cmd.restorePath!;
+    if (cmd.restoreChangedDisks === true) spec.acceptChangedDisks = true;
+  } else if (elf !== undefined) {
     spec.elf = elf;
   } else {
     spec.kernel = cmd.kernelPath!;
@@ -76,6 +84,8 @@ export function specFromFlags(cmd: RunCommand, elf?: string | URL): NodeVmOption
 }
 
 export async function runCommand(cmd: RunCommand, io: CliIo): Promise<number> {
+  if (cmd.snapshotOn !== undefined) checkWritable(cmd.snapshotOn.file);
+  if (cmd.restorePath !== undefined) return (await runGuest(cmd, io, undefined, cmd.restorePath)).status;
   if (cmd.kernelPath !== undefined || cmd.elfPath !== undefined) {
     return (await runGuest(cmd, io, cmd.elfPath, cmd.kernelPath ?? cmd.elfPath!)).status;
   }
@@ -130,7 +140,11 @@ async function runGuest(cmd: RunCommand, io: CliIo, elf: string | URL | undefine
     io.stdout(bytes);
   });
   vm.on("console", (bytes) => out.write(bytes));
-  const stdio = io.interactive === true ? new StdioConsole({ onEscapeExit: () => vm.stop() }) : undefined;
+  const snapshots = new CliSnapshots(vm, io);
+  if (cmd.snapshotOn !== undefined) snapshots.takeWhenPrinted(cmd.snapshotOn.text, cmd.snapshotOn.file);
+  const stdio = io.interactive === true
+    ? new StdioConsole({ onEscapeExit: () => vm.stop(), onEscapeSnapshot: () => snapshots.takeNow() })
+    : undefined;
   // Piped input may come far faster than the guest reads it: hold stdin back rather than drop any.
   // Its end does not end the run; the guest still reads what it holds.
   let held = false;
@@ -151,7 +165,8 @@ async function runGuest(cmd: RunCommand, io: CliIo, elf: string | URL | undefine
   try {
     const result = await vm.run();
     out.flush();
-    const status = report(result, io);
+    await snapshots.settled();
+    const status = snapshots.stoppedAfterSnapshot ? snapshots.report(result, io) : report(result, io);
     const profiler = vm.profiler;
     if (profiler !== undefined) await writeProfile(cmd, io, profiler.snapshot(), demo);
     return { label, status, output: captured, ...(profiler !== undefined ? { profile: profiler.snapshot() } : {}) };
@@ -159,10 +174,11 @@ async function runGuest(cmd: RunCommand, io: CliIo, elf: string | URL | undefine
     clearInterval(flow);
     out.flush();
     stdio?.close();
+    vm.dispose();
   }
 }
 
-function report(result: VmResult, io: CliIo): number {
+export function report(result: VmResult, io: CliIo): number {
   const r = result.reason;
   let status = EXIT_GUEST_FAILED;
   switch (r.kind) {

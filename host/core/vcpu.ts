@@ -12,7 +12,10 @@ import {
   EXIT_PC,
   EXIT_SIZE,
   ExitKind,
+  LOAD_BAD_LENGTH,
   REGS,
+  SNAPSHOT_BASE,
+  SNAPSHOT_BYTES,
 } from "./abi.js";
 import { instantiateCore, type CoreExports } from "./wasm-core.js";
 import { GuestMemory } from "./guest-memory.js";
@@ -126,6 +129,24 @@ export class Vcpu {
   }
   flushTlb(): void {
     this.core.flushTlb();
+  }
+
+  // ---- snapshots ----
+  /** The core's state record (registers, CSRs, CLINT, PLIC), copied out of the snapshot area. */
+  saveCoreState(): Uint8Array {
+    const length = this.core.saveState();
+    if (length === 0) throw new Error("the core's state record does not fit its area");
+    return new Uint8Array(this.memory.buffer, SNAPSHOT_BASE, length).slice();
+  }
+  /** The first RAM page (4 KiB) at or after `page` holding a nonzero byte; the page count when none does. */
+  nextUsedPage(page: number): number {
+    return this.core.nextUsedPage(page);
+  }
+  /** Install a state record; returns LOAD_OK or why the core refused it (layout.ts LOAD_*). */
+  loadCoreState(record: Uint8Array): number {
+    if (record.length > SNAPSHOT_BYTES) return LOAD_BAD_LENGTH;
+    new Uint8Array(this.memory.buffer, SNAPSHOT_BASE, record.length).set(record);
+    return this.core.loadState(record.length);
   }
 
   // ---- the in-core CLINT timer ----

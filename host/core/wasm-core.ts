@@ -51,6 +51,7 @@ export const CORE_EXPORT_TYPES = {
   // snapshots (assembly/snapshot.ts): the core's state record in the snapshot area
   saveState: [[], "u32"], // -> bytes written at SNAPSHOT_BASE (0: did not fit)
   loadState: [["u32"], "i32"], // record length -> 0, or why it was refused
+  nextUsedPage: [["u32"], "u32"], // first RAM page at or after this one with a nonzero byte
 } as const satisfies Record<string, Signature>;
 
 /** How a Wasm type crosses into JavaScript: 64-bit integers as bigint, the rest (bools as 0/1) as numbers. */

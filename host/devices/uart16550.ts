@@ -16,6 +16,7 @@
 import { ByteQueue } from "../backends/byte-queue.js";
 import type { ConsoleBackend } from "../backends/console.js";
 import type { BusDevice } from "./bus.js";
+import { StateReader, type DeviceState, type StatefulDevice } from "./device-state.js";
 import type { IrqLine } from "./irq-line.js";
 import {
   UART_RBR_THR, UART_IER, UART_IIR_FCR, UART_LCR, UART_MCR, UART_LSR, UART_MSR,
@@ -51,7 +52,7 @@ export interface Uart16550Options {
   rxBacklogBytes?: number;
 }
 
-export class Uart16550 implements BusDevice {
+export class Uart16550 implements BusDevice, StatefulDevice {
   readonly name = "uart0";
   /** Bytes sent to the console, received from it, and dropped on overrun. */
   txBytes = 0;
@@ -101,6 +102,35 @@ export class Uart16550 implements BusDevice {
   /** Host input the guest has not read yet (waiting in the backlog or the FIFO). */
   get pendingInputBytes(): number {
     return this.backlog.count + this.rxFifo.count;
+  }
+
+  saveState(): DeviceState {
+    return {
+      ier: this.ier, lcr: this.lcr, mcr: this.mcr, scr: this.scr, dll: this.dll, dlm: this.dlm,
+      fifoEnabled: this.fifoEnabled, triggerLevel: this.triggerLevel, lsrErrors: this.lsrErrors,
+      thrPending: this.thrPending, msrLines: this.msrLines, msrDeltas: this.msrDeltas,
+      rxFifo: this.rxFifo.toArray(), backlog: this.backlog.toArray(),
+    };
+  }
+
+  loadState(state: DeviceState): void {
+    const r = new StateReader(state, this.name);
+    this.ier = r.int("ier", 0, 0x0f);
+    this.lcr = r.int("lcr", 0, 0xff);
+    this.mcr = r.int("mcr", 0, 0x1f);
+    this.scr = r.int("scr", 0, 0xff);
+    this.dll = r.int("dll", 0, 0xff);
+    this.dlm = r.int("dlm", 0, 0xff);
+    this.fifoEnabled = r.bool("fifoEnabled");
+    const trigger = r.int("triggerLevel", 1, RX_FIFO_BYTES);
+    this.triggerLevel = (TRIGGER_LEVELS as readonly number[]).includes(trigger) ? trigger : 1;
+    this.lsrErrors = r.int("lsrErrors", 0, LSR_OE);
+    this.thrPending = r.bool("thrPending");
+    this.msrLines = r.int("msrLines", 0, 0xf0);
+    this.msrDeltas = r.int("msrDeltas", 0, 0x0f);
+    this.rxFifo.fill(r.bytes("rxFifo", RX_FIFO_BYTES));
+    this.backlog.fill(r.bytes("backlog", this.backlog.capacity));
+    this.updateIrq();
   }
 
   /** Bytes arriving from the host side (the console backend). They wait until the receiver is open. */

@@ -4,8 +4,8 @@
 // API does, for every caller: CLI, worker, tests, benchmarks). Devices are placed at the
 // addresses of the memory map (memmap.ts); each contributes its own devicetree nodes.
 import { InputQueue, type ConsoleBackend } from "../backends/console.js";
-import { MemoryDisk } from "../backends/disk.js";
-import { browserEntropy } from "../backends/entropy.js";
+import { MemoryDisk, type DiskBackend } from "../backends/disk.js";
+import { browserEntropy, type EntropySource } from "../backends/entropy.js";
 import { SeededEntropy } from "../backends/seeded-entropy.js";
 import { entryPaddr, ElfError, loadElf, parseElf, type ElfImage } from "../boot/elf.js";
 import { BootError } from "../boot/errors.js";
@@ -28,7 +28,10 @@ import { QueueSlots } from "../devices/virtio/queue.js";
 import { VirtioRng } from "../devices/virtio/rng.js";
 import { ExitProfiler } from "../profile/profiler.js";
 import { CoreIrqLine } from "./core-irq-line.js";
-import { HtifDevice, htifAddresses } from "./htif.js";
+import { HtifDevice, htifAddresses, type HtifAddresses } from "./htif.js";
+import { decodeSnapshot, SnapshotError } from "../snapshot/format.js";
+import { readDescription, specForRestore, type MachineDescription } from "../snapshot/machine-description.js";
+import { restoreMachine } from "../snapshot/machine-snapshot.js";
 import {
   RNGBOI_BASE, SYSCON_BASE, UART0_BASE, UART0_IRQ, VIRTIO_IRQ_BASE, VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS,
   VIRTIO_MMIO_STRIDE,
@@ -61,12 +64,20 @@ export interface Machine {
   htif?: HtifDevice;
   /** Every device on the bus with its window and IRQ, in address order. */
   devices: PlacedDevice[];
+  /** The disks behind the virtio-blk devices, in order. */
+  disks: DiskBackend[];
+  /** Input held for the polled consoles (SBI getchar, HTIF reads). */
+  polledInput: InputQueue;
+  /** Where the RNG devices draw from. */
+  entropy: EntropySource;
+  /** The machine's shape, as a snapshot records it (disk identities are filled in when one is taken). */
+  description: MachineDescription;
 }
 
-/** Check a spec's shape before anything is built: one guest, a sane RAM size, known RNG names. */
+/** Check a spec's shape before anything is built: one guest (or a snapshot), a sane RAM size, known RNG names. */
 export function checkSpec(spec: VmSpec): void {
-  if ((spec.elf === undefined) === (spec.kernel === undefined)) {
-    throw new BootError("a VM needs exactly one guest: elf or kernel");
+  if (spec.restore === undefined && (spec.elf === undefined) === (spec.kernel === undefined)) {
+    throw new BootError("a VM needs exactly one guest: elf or kernel (or a snapshot to restore)");
   }
   if (spec.elf !== undefined) {
     for (const key of ["initrd", "bios", "cmdline", "sstc"] as const) {
@@ -89,13 +100,17 @@ export function checkSpec(spec: VmSpec): void {
 }
 
 /** Build the machine a spec describes over `console`. Throws BootError (or BusError) for unusable input. */
-export async function buildMachine(module: WebAssembly.Module, spec: VmSpec, console: ConsoleBackend): Promise<Machine> {
+export async function buildMachine(module: WebAssembly.Module, given: VmSpec, console: ConsoleBackend): Promise<Machine> {
+  // A snapshot is checked whole before anything is built, and decides the machine's shape.
+  const snapshot = given.restore !== undefined ? decodeSnapshot(given.restore) : undefined;
+  const restored = snapshot !== undefined ? readDescription(snapshot.header.machine) : undefined;
+  const spec = restored !== undefined ? specForRestore(given, restored) : given;
   checkSpec(spec);
   const ramBytes = (spec.memoryMiB ?? DEFAULT_MEMORY_MIB) * 1024 * 1024;
   // Parse the guest before building anything: a bad image is bad input, not a half-built VM.
   const elf = spec.elf !== undefined ? parseElf(spec.elf) : undefined;
   if (spec.kernel !== undefined) parseLinuxImage(spec.kernel);
-  const guestKind = elf !== undefined ? "elf" : "linux";
+  const guestKind = restored?.guestKind ?? (elf !== undefined ? "elf" : "linux");
   const clock = spec.clock ?? (guestKind === "linux" ? "realtime" : "deterministic");
   const log = spec.log ?? ((m: string) => globalThis.console.warn(`wasmvisor: ${m}`));
   const entropy = spec.entropySeed !== undefined ? new SeededEntropy(spec.entropySeed) : spec.entropy ?? browserEntropy();
@@ -138,8 +153,9 @@ export async function buildMachine(module: WebAssembly.Module, spec: VmSpec, con
     place(t, at, virtioMmioFdtNodes);
   };
   if (rng.includes("virtio-rng")) addVirtio(new VirtioRng(entropy), "rng");
-  const blk = (spec.disks ?? []).map((disk, i) => {
-    const device = new VirtioBlk(disk instanceof Uint8Array ? new MemoryDisk(disk) : disk, { serial: `wasmvisor-disk${i}` });
+  const disks = (spec.disks ?? []).map((disk) => (disk instanceof Uint8Array ? new MemoryDisk(disk) : disk));
+  const blk = disks.map((disk, i) => {
+    const device = new VirtioBlk(disk, { serial: `wasmvisor-disk${i}` });
     addVirtio(device, `blk${i}`);
     return device;
   });
@@ -158,10 +174,11 @@ export async function buildMachine(module: WebAssembly.Module, spec: VmSpec, con
 
   // Exit handlers. The polled consoles (SBI getchar, HTIF reads) share one input queue.
   const polledInput = new InputQueue(console);
-  const sbi = guestKind === "linux" && spec.bios === undefined
+  const wantSbi = restored?.sbi ?? (guestKind === "linux" && spec.bios === undefined);
+  const sbi = wantSbi
     ? new BuiltinSbi(vcpu, { console: { write: (b) => console.write(b), readByte: () => polledInput.readByte() }, shutdown: (kind, code) => stop(shutdownReason(kind, code)) })
     : undefined;
-  const words = elf === undefined ? undefined : htifAddresses(elf);
+  const words = restored !== undefined ? htifOfDescription(restored) : elf === undefined ? undefined : htifAddresses(elf);
   if (words !== undefined) {
     for (const [name, gpa] of [["tohost", words.tohostGpa], ["fromhost", words.fromhostGpa]] as const) {
       if (gpa !== undefined && !vcpu.guest.contains(gpa, 8)) {
@@ -188,7 +205,28 @@ export async function buildMachine(module: WebAssembly.Module, spec: VmSpec, con
     }
   }
 
-  if (elf !== undefined) {
+  const machine: Machine = {
+    vcpu, bus, vm, clock, guestKind, uart, syscon, virtio, blk, devices, disks, polledInput, entropy,
+    description: {
+      memoryMiB: ramBytes >> 20, clock, guestKind, sbi: sbi !== undefined,
+      htif: words === undefined ? null : { tohost: hex(words.tohostGpa), fromhost: words.fromhostGpa === undefined ? null : hex(words.fromhostGpa) },
+      rng: [...rng], virtioConsole: virtioConsole !== undefined, unmapped: spec.unmapped ?? "fault",
+      entropySeed: spec.entropySeed?.toString() ?? null,
+      disks: [], devices: devices.map((d) => ({ name: d.device.name, base: hex(d.at.base) })),
+    },
+    ...(elf !== undefined ? { elf } : {}),
+    ...(profiler !== undefined ? { profiler } : {}),
+    ...(rngboi !== undefined ? { rngboi } : {}),
+    ...(virtioConsole !== undefined ? { virtioConsole } : {}),
+    ...(sbi !== undefined ? { sbi } : {}),
+    ...(htif !== undefined ? { htif } : {}),
+  };
+
+  if (snapshot !== undefined) {
+    const placed = JSON.stringify(machine.description.devices);
+    if (placed !== JSON.stringify(restored!.devices)) throw new SnapshotError(`the snapshot's devices (${JSON.stringify(restored!.devices)}) are not this machine's (${placed})`);
+    await restoreMachine(machine, snapshot, { acceptChangedDisks: given.acceptChangedDisks ?? false, ...(spec.snapshotCodec !== undefined ? { codec: spec.snapshotCodec } : {}) });
+  } else if (elf !== undefined) {
     loadElf(vcpu.guest, elf);
     vcpu.reset(entryPaddr(elf));
   } else {
@@ -200,13 +238,12 @@ export async function buildMachine(module: WebAssembly.Module, spec: VmSpec, con
       ...(spec.bios !== undefined ? { bios: spec.bios } : {}),
     });
   }
-  return {
-    vcpu, bus, vm, clock, guestKind, uart, syscon, virtio, blk, devices,
-    ...(elf !== undefined ? { elf } : {}),
-    ...(profiler !== undefined ? { profiler } : {}),
-    ...(rngboi !== undefined ? { rngboi } : {}),
-    ...(virtioConsole !== undefined ? { virtioConsole } : {}),
-    ...(sbi !== undefined ? { sbi } : {}),
-    ...(htif !== undefined ? { htif } : {}),
-  };
+  return machine;
+}
+
+/** The HTIF words a restored bare-metal guest had. */
+function htifOfDescription(d: MachineDescription): HtifAddresses | undefined {
+  if (d.htif === null) return undefined;
+  const tohostGpa = BigInt(d.htif.tohost);
+  return d.htif.fromhost === null ? { tohostGpa } : { tohostGpa, fromhostGpa: BigInt(d.htif.fromhost) };
 }

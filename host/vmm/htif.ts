@@ -83,6 +83,14 @@ export class HtifDevice {
     return undefined;
   }
 
+  /** The console read waiting for input, if any (snapshots). */
+  get pendingReadCommand(): bigint | undefined {
+    return this.pendingRead;
+  }
+  set pendingReadCommand(command: bigint | undefined) {
+    this.pendingRead = command;
+  }
+
   /** Answer a pending console read if input has arrived (the run loop calls this now and then). */
   poll(): void {
     if (this.pendingRead === undefined) return;

@@ -8,6 +8,7 @@ import type { EntropySource } from "../backends/entropy.js";
 import type { BusDevice, UnmappedPolicy } from "../devices/bus.js";
 import type { ConsoleSize } from "../devices/virtio/console.js";
 import type { ExitProfiler, ExitProfilerOptions } from "../profile/profiler.js";
+import type { SnapshotCodec } from "../snapshot/codec.js";
 import type { ClockMode, RunLimits, RunLoopHooks } from "./vm.js";
 
 /** A random-number device to put on the machine. */
@@ -71,6 +72,16 @@ export interface VmSpec {
   limits?: RunLimits;
   /** Devices of the caller's own (tests, experiments). */
   extraDevices?: readonly ExtraDevice[];
+  /**
+   * Restore this snapshot (WasmvisorVm.snapshot()'s bytes) instead of booting a guest: the machine
+   * is the snapshot's; options that would change it are refused unless they match, and the disks
+   * must be given again, with the contents they had.
+   */
+  restore?: Uint8Array;
+  /** Restore even if a disk's contents differ from the snapshot's. */
+  acceptChangedDisks?: boolean;
+  /** How snapshots are (de)compressed (default CompressionStream; Node: node:zlib). */
+  snapshotCodec?: SnapshotCodec;
   /** Hooks into the run loop (the worker server uses them to post live snapshots). */
   hooks?: RunLoopHooks;
   /** Where wasmvisor's own warnings go (default console.warn). */

@@ -86,6 +86,11 @@ export class Vm {
   private wallAnchorMs = 0;
   private pauseGate: { promise: Promise<void>; release: () => void } | undefined;
   private mtimeAnchor = 0n;
+  private running = false;
+  /** The loop is waiting at its pause gate. */
+  private parked = false;
+  /** Callers of park() waiting for the loop to reach its pause gate. */
+  private parkWaiters: Array<() => void> = [];
 
   constructor(
     readonly vcpu: Vcpu,
@@ -134,6 +139,20 @@ export class Vm {
     return this.pauseGate !== undefined;
   }
 
+  /**
+   * Pause, and resolve once the loop is parked between exits (at once when it is not running):
+   * a safe point to look at the whole machine (snapshots). resume() lets it go on.
+   */
+  park(): Promise<void> {
+    this.pause();
+    if (!this.running || this.parked) return Promise.resolve();
+    return new Promise((resolve) => this.parkWaiters.push(resolve));
+  }
+
+  private releaseParkWaiters(): void {
+    for (const w of this.parkWaiters.splice(0)) w();
+  }
+
   async run(limits: RunLimits = {}): Promise<VmResult> {
     const vcpu = this.vcpu;
     const prof = this.options.profiler;
@@ -148,9 +167,12 @@ export class Vm {
     let idleMs = 0;
     this.wallAnchorMs = started;
     this.mtimeAnchor = vcpu.mtime;
+    this.running = true;
     prof?.begin();
 
     const finish = (reason: StopReason): VmResult => {
+      this.running = false;
+      this.releaseParkWaiters();
       prof?.end();
       return { reason, insns: BigInt(insns), wallSeconds: (performance.now() - started) / 1000, idleSeconds: idleMs / 1000 };
     };
@@ -158,7 +180,11 @@ export class Vm {
     let exitsPerCheck = 1;
     let exitsToCheck = 1;
     for (;;) {
-      if (this.stopReason !== undefined) return finish(this.stopReason);
+      if (this.stopReason !== undefined) {
+        const reason = this.stopReason;
+        this.stopReason = undefined; // consumed: a later run() goes on from here
+        return finish(reason);
+      }
       // Look at the clock now and then: timeouts, stop, pause and console input (the event loop)
       // must get their turn even when the guest exits back to back and no slice ever ends.
       if (--exitsToCheck <= 0) {
@@ -181,8 +207,11 @@ export class Vm {
         }
       }
       if (this.pauseGate !== undefined) {
+        this.parked = true;
+        this.releaseParkWaiters();
         const pausedAt = performance.now();
         await this.pauseGate.promise;
+        this.parked = false;
         const pausedMs = performance.now() - pausedAt;
         idleMs += pausedMs;
         this.wallAnchorMs += pausedMs; // guest time does not pass while paused

@@ -14,7 +14,7 @@ const silent = { log: () => {} };
 
 describe("buildMachine", () => {
   it("refuses a spec without exactly one guest, or with kernel options on an ELF", async () => {
-    await expect(testVm({})).rejects.toThrow(new BootError("a VM needs exactly one guest: elf or kernel"));
+    await expect(testVm({})).rejects.toThrow(new BootError("a VM needs exactly one guest: elf or kernel (or a snapshot to restore)"));
     await expect(testVm({ elf: passGuest(), kernel: new Uint8Array(64) })).rejects.toThrow(BootError);
     await expect(testVm({ elf: passGuest(), cmdline: "x" })).rejects.toThrow("cmdline needs a kernel, not an elf");
   });

@@ -4,7 +4,7 @@
 // host source is newer, so running this file alone never tests stale code. The tests under
 // "with the Wasm core" need build/wasmvisor.wasm (npm run build:wasm) and fail, saying so, without it.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -233,6 +233,32 @@ describe("wasmvisor (spawned)", () => {
       const r = wasmvisor("run", "--elf", fixture("fail.elf", failGuest(3)));
       expect(r.status, r.stderr).toBe(1);
       expect(r.stderr.split("\n")[0]).toBe("FAIL test 3");
+    });
+
+    it("--snapshot-on writes a snapshot when the console prints TEXT and stops with 0; --restore goes on from it", () => {
+      const elf = fixture("snap-console.elf", consoleGuest("first half|second half\n"));
+      const snap = join(dir, "half.snap");
+      const taken = wasmvisor("run", "--elf", elf, "--snapshot-on", "half|", snap);
+      expect(taken.status, taken.stderr).toBe(0);
+      expect(taken.stderr).toContain(`wrote snapshot ${snap}`);
+      expect(taken.stdout).toContain("first half|");
+      expect(taken.stdout).not.toContain("second half");
+      const resumed = wasmvisor("run", "--restore", snap);
+      expect(resumed.status, resumed.stderr).toBe(0);
+      expect(resumed.stdout.startsWith("first half|")).toBe(false);
+      expect(resumed.stdout).toContain("second half\n");
+      expect(resumed.stderr.split("\n")[0]).toBe("PASS");
+    });
+
+    it("refuses a snapshot that is not one, a truncated one, a mismatched machine and an unwritable target, each in one line", () => {
+      expectBadInput(wasmvisor("run", "--restore", fixture("not.snap", new TextEncoder().encode("hello"))), "not a wasmvisor snapshot: 5 bytes is too short");
+      const snap = join(dir, "whole.snap");
+      expect(wasmvisor("run", "--elf", fixture("snap2.elf", consoleGuest("abc\n")), "--snapshot-on", "abc", snap).status).toBe(0);
+      const whole = readFileSync(snap);
+      expectBadInput(wasmvisor("run", "--restore", fixture("cut.snap", whole.subarray(0, whole.length - 10))), "snapshot is truncated (section ram runs past the end of the file)");
+      expectBadInput(wasmvisor("run", "--restore", snap, "--memory", "64"), "the snapshot is of a machine with memory (MiB) 128; 64 was asked for");
+      expectBadInput(wasmvisor("run", "--restore", snap, "--kernel", "Image"), "--kernel cannot go with --restore: the guest comes from the snapshot");
+      expectBadInput(wasmvisor("run", "--elf", snap, "--snapshot-on", "x", join(dir, "no/such/dir/s.snap")), `cannot write a snapshot to ${join(dir, "no/such/dir/s.snap")}: no such directory`);
     });
 
     it("copies the guest console to stdout", () => {

@@ -9,11 +9,13 @@ import type { ConsoleBackend } from "../console.js";
 const CTRL_A = 0x01;
 
 /** What Ctrl-A h prints (raw mode: lines end in CR LF). */
-export const ESCAPE_HELP = "\r\nC-a h    print this help\r\nC-a x    exit wasmvisor\r\nC-a C-a  send C-a to the guest\r\n";
+export const ESCAPE_HELP = "\r\nC-a h    print this help\r\nC-a x    exit wasmvisor\r\nC-a s    write a snapshot and go on\r\nC-a C-a  send C-a to the guest\r\n";
 
 export interface StdioConsoleOptions {
   /** Called on Ctrl-A x in raw mode (e.g. stop the VM). Without it, Ctrl-A passes through. */
   onEscapeExit?: () => void;
+  /** Called on Ctrl-A s in raw mode (write a snapshot). */
+  onEscapeSnapshot?: () => void;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
 }
@@ -22,6 +24,7 @@ export class StdioConsole implements ConsoleBackend {
   private readonly stdin: NodeJS.ReadStream;
   private readonly stdout: NodeJS.WriteStream;
   private readonly onEscapeExit: (() => void) | undefined;
+  private readonly onEscapeSnapshot: (() => void) | undefined;
   private readonly receivers: Array<(bytes: Uint8Array) => void> = [];
   private raw = false;
   private reading = false;
@@ -33,6 +36,7 @@ export class StdioConsole implements ConsoleBackend {
     this.stdin = options.stdin ?? process.stdin;
     this.stdout = options.stdout ?? process.stdout;
     this.onEscapeExit = options.onEscapeExit;
+    this.onEscapeSnapshot = options.onEscapeSnapshot;
   }
 
   write(bytes: Uint8Array): void {
@@ -94,6 +98,10 @@ export class StdioConsole implements ConsoleBackend {
         this.afterEscape = false;
         if (byte === 0x78 /* x */) {
           this.onEscapeExit?.();
+          continue;
+        }
+        if (byte === 0x73 /* s */ && this.onEscapeSnapshot !== undefined) {
+          this.onEscapeSnapshot();
           continue;
         }
         if (byte === CTRL_A) {

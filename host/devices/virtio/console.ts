@@ -22,6 +22,7 @@ import {
   VIRTIO_CONSOLE_PORT_OPEN, VIRTIO_CONSOLE_PORT_READY, VIRTIO_CONSOLE_RESIZE, type ControlMessage,
 } from "./console-control.js";
 import { VIRTIO_ID_CONSOLE, type VirtioActivation, type VirtioDevice } from "./device.js";
+import { DeviceStateError, StateReader, type DeviceState } from "../device-state.js";
 
 /** Feature bits (virtio 1.2, 5.3.3). EMERG_WRITE (2) is not offered. */
 export const VIRTIO_CONSOLE_F_SIZE = 0n;
@@ -178,6 +179,37 @@ export class VirtioConsole implements VirtioDevice {
     this.multiport = false;
     this.connected = false;
     this.controlOut = [];
+  }
+
+  /** Snapshot: input not yet delivered, the port's connection and control messages not yet sent. */
+  saveState(): DeviceState {
+    const input = new Uint8Array(this.pendingBytes);
+    let at = 0;
+    this.pending.forEach((chunk, i) => {
+      const part = i === 0 ? chunk.subarray(this.pendingHead) : chunk;
+      input.set(part, at);
+      at += part.length;
+    });
+    return {
+      input, multiport: this.multiport, connected: this.connected, sizeNegotiated: this.sizeNegotiated,
+      controlOut: this.controlOut.map((m) => m.slice()),
+    };
+  }
+
+  /** Install a saved state (after the transport has reactivated the device, if it was active). */
+  loadState(state: DeviceState): void {
+    const r = new StateReader(state, "virtio-console");
+    const input = r.bytes("input", this.inputLimit).slice();
+    this.pending = input.length > 0 ? [input] : [];
+    this.pendingHead = 0;
+    this.pendingBytes = input.length;
+    this.multiport = r.bool("multiport");
+    this.connected = r.bool("connected");
+    this.sizeNegotiated = r.bool("sizeNegotiated");
+    this.controlOut = r.list("controlOut", 64).map((m, i) => {
+      if (!(m instanceof Uint8Array) || m.length > 64) throw new DeviceStateError(`virtio-console: controlOut[${i}] is malformed`);
+      return m.slice();
+    });
   }
 
   /** Read the driver's control messages, answer them, and hand out the messages waiting for it. */

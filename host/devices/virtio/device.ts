@@ -21,6 +21,7 @@
 //     │   broken queue is no longer used, and once DRIVER_OK is set a configuration-change
 //     │   interrupt tells the driver.
 //     └── write 0 (from any state): device.reset(), queues forgotten, InterruptStatus cleared.
+import type { DeviceState } from "../device-state.js";
 import type { GuestMemory } from "../../core/guest-memory.js";
 import type { VirtQueue } from "./queue.js";
 
@@ -89,4 +90,11 @@ export interface VirtioDevice {
   queueNotify(queueIndex: number): void;
   /** Back to the pre-activation state, dropping every queue. Safe to call at any time. */
   reset(): void;
+  /**
+   * Snapshots: state of the device's own beyond its queues and features (a device whose
+   * activate() rebuilds everything it needs has none). loadState runs after the transport has
+   * reactivated the device, when the snapshot was taken with the device active.
+   */
+  saveState?(): DeviceState;
+  loadState?(state: DeviceState): void;
 }

@@ -8,6 +8,8 @@
 // Everything the driver writes is hostile (docs/architecture.md, "The guest is hostile"): a bad queue configuration or
 // a queue found malformed sets DEVICE_NEEDS_RESET and retires that queue; nothing throws to
 // the run loop. Accesses with no register behind them return false so the bus policy applies.
+import { QUEUE_RECORD, QUEUE_TABLE } from "../../core/abi.js";
+import { DeviceStateError, readerOf, StateReader, type DeviceState, type StatefulDevice } from "../device-state.js";
 import type { BusDevice } from "../bus.js";
 import type { CoreExports } from "../../core/wasm-core.js";
 import type { IrqLine } from "../irq-line.js";
@@ -81,7 +83,7 @@ const LOW32 = 0xffff_ffffn;
 const FEATURE_WORDS = 4;
 const DRIVER_STATUS_BITS = STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK | STATUS_DRIVER_OK | STATUS_FAILED;
 
-export class VirtioMmioTransport implements BusDevice {
+export class VirtioMmioTransport implements BusDevice, StatefulDevice {
   readonly name: string;
   readonly baseGpa: bigint;
   readonly irq: IrqLine;
@@ -192,6 +194,65 @@ export class VirtioMmioTransport implements BusDevice {
   /** VM reset: as the driver writing 0 to Status. */
   reset(): void {
     this.resetDevice();
+  }
+
+  /**
+   * Snapshot: the registers, every queue's configuration, the core's queue records (where the
+   * device is in each ring) and the device's own state. Taken between exits, so no request is
+   * half served.
+   */
+  saveState(): DeviceState {
+    const memory = new Uint8Array(this.options.host.memory.buffer);
+    return {
+      status: this.status, intStatus: this.intStatus, generation: this.generation,
+      deviceFeaturesSel: this.deviceFeaturesSel, driverFeaturesSel: this.driverFeaturesSel,
+      driverFeatures: this.driverFeatureBits.toString(), driverFeaturesBeyond: this.driverFeaturesBeyond,
+      queueSel: this.queueSel, activated: this.activated,
+      queues: this.queues.map((q) => ({
+        size: q.size, ready: q.ready, dead: q.dead, desc: q.descGpa.toString(), driver: q.driverGpa.toString(),
+        device: q.deviceGpa.toString(),
+        record: memory.slice(QUEUE_TABLE + q.slot * QUEUE_RECORD, QUEUE_TABLE + (q.slot + 1) * QUEUE_RECORD),
+      })),
+      device: this.device.saveState?.() ?? {},
+    };
+  }
+
+  /**
+   * Install a saved state on a transport fresh from the builder: queues are made live again
+   * (the Wasm queue code validates their rings as it did for the driver), their records put
+   * back, the device reactivated, then given its own state.
+   */
+  loadState(state: DeviceState): void {
+    const r = new StateReader(state, this.name);
+    this.resetDevice();
+    this.status = r.int("status", 0, 0xff);
+    this.generation = r.int("generation", 0, 0xffff_ffff);
+    this.deviceFeaturesSel = r.int("deviceFeaturesSel", 0, 0xffff_ffff);
+    this.driverFeaturesSel = r.int("driverFeaturesSel", 0, 0xffff_ffff);
+    this.driverFeatureBits = r.big("driverFeatures", 32 * FEATURE_WORDS);
+    this.driverFeaturesBeyond = r.bool("driverFeaturesBeyond");
+    this.queueSel = r.int("queueSel", 0, 0xffff_ffff);
+    const saved = r.list("queues", this.queues.length);
+    if (saved.length !== this.queues.length) throw new DeviceStateError(`${this.name}: snapshot has ${saved.length} queues, the device ${this.queues.length}`);
+    const memory = new Uint8Array(this.options.host.memory.buffer);
+    this.queues.forEach((q, i) => {
+      const s = readerOf(saved[i]!, `${this.name}.queues[${i}]`);
+      q.size = s.int("size", 0, 0xffff_ffff);
+      q.descGpa = s.big("desc");
+      q.driverGpa = s.big("driver");
+      q.deviceGpa = s.big("device");
+      const record = s.bytes("record", QUEUE_RECORD);
+      if (record.length !== QUEUE_RECORD) throw new DeviceStateError(`${this.name}: queue ${i}'s record is malformed`);
+      if (s.bool("ready")) {
+        this.enableQueue(q, i);
+        if (q.live !== undefined) memory.set(record, QUEUE_TABLE + q.slot * QUEUE_RECORD);
+      }
+      q.dead = q.dead || s.bool("dead");
+    });
+    if (r.bool("activated")) this.activate();
+    this.device.loadState?.(r.record("device"));
+    this.intStatus = r.int("intStatus", 0, 3);
+    this.updateIrq();
   }
 
   /** Give the queue slots back (the transport is being removed from the machine). */
